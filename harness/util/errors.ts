@@ -1,0 +1,18 @@
+/**
+ * An error in something the user gave us (a file, a flag, an experiment): the CLI prints its
+ * message without a stack trace and exits with code 2. The message names the file and line.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super(file ? `${file}${line !== undefined ? `:${line}` : ''}: ${message}` : message);
+  }
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
