@@ -21,6 +21,12 @@ export interface Method<P = unknown> {
    * then records the run as skipped instead of failed.
    */
   unavailable?(params: P): string | undefined | Promise<string | undefined>;
+  /**
+   * Inputs outside the params that the run key must cover, such as content hashes of files the
+   * params point at (an imported prediction file, a model folder). Paths are relative to baseDir,
+   * the experiment file's folder.
+   */
+  fingerprint?(params: P, baseDir: string): Record<string, string>;
   /** A short human description of the row for reports (model, parameter count, setup). */
   describe?(params: P): MethodDescription;
   /**
@@ -34,7 +40,7 @@ export interface Method<P = unknown> {
    * (the runner appends each to a JSONL artifact so that a killed run resumes where it stopped).
    * Order of yielded predictions does not matter; every sentence must get exactly one.
    */
-  predict(ctx: MethodContext<P>, sentences: Sentence[]): AsyncIterable<Prediction>;
+  predict(ctx: PredictContext<P>, sentences: Sentence[]): AsyncIterable<Prediction>;
   /**
    * For methods whose predictions are not produced per sentence but read from somewhere (import),
    * or which do not run at all (published).
@@ -55,6 +61,8 @@ export interface MethodContext<P = unknown> {
   readonly params: P;
   readonly seed: number;
   readonly runKey: string;
+  /** the experiment file's folder: relative paths in params are relative to it */
+  readonly baseDir: string;
   /** a folder owned by this run: checkpoints, trained model, logs */
   readonly artifactDir: string;
   /** learning curves and other metrics, with steps */
@@ -71,6 +79,16 @@ export interface MethodContext<P = unknown> {
   log(message: string): void;
   /** records facts about the run's environment (backend, adapter, thread count) */
   recordEnvironment(facts: Record<string, unknown>): void;
+}
+
+export interface PredictContext<P = unknown> extends MethodContext<P> {
+  /** which split is being predicted */
+  readonly split: 'dev' | 'test';
+  /**
+   * The whole split in file order; `sentences` passed to predict() may be only the part not yet
+   * predicted (after a resume). Methods that read predictions from elsewhere (import) align by it.
+   */
+  readonly splitSentences: readonly Sentence[];
 }
 
 export interface TrainContext<P = unknown> extends MethodContext<P> {

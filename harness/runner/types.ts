@@ -5,6 +5,8 @@ export interface DatasetBinding {
   ref: string;
   /** sha256 of the file's bytes: part of the run key */
   hash: string;
+  /** only the first `limit` sentences (profiles such as smoke use it); part of the run key */
+  limit?: number;
 }
 
 export interface RunSpec {
@@ -12,7 +14,7 @@ export interface RunSpec {
   key: string;
   /** experiment name (unique across experiment files) */
   experiment: string;
-  /** the experiment file it came from */
+  /** the experiment file it came from (relative paths in it are relative to its folder) */
   file: string;
   method: string;
   methodVersion: string;

@@ -1,0 +1,288 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadDataset } from '../data/datasets.ts';
+import type { Prediction, Sentence } from '../data/types.ts';
+import type { Method, MethodContext, PredictContext, Progress, TrainContext } from '../methods/method.ts';
+import { getMethod } from '../methods/registry.ts';
+import { captureEnvironment } from '../tracking/environment.ts';
+import type { RunStore } from '../tracking/store.ts';
+import { describeError } from '../util/errors.ts';
+import { prefixMetrics } from './metric-names.ts';
+import { PredictionLog } from './prediction-log.ts';
+import { scoreSplit } from './score-split.ts';
+import type { RunRecord, RunSpec, RunStatus } from './types.ts';
+import { checkPrediction } from './validate-prediction.ts';
+
+export interface RunOutcome {
+  spec: RunSpec;
+  run: RunRecord;
+  status: RunStatus;
+  /** true when this invocation reused a finished run instead of running it */
+  cached: boolean;
+  /** one line: why skipped, what failed */
+  message?: string;
+}
+
+export interface ExecuteOptions {
+  store: RunStore;
+  signal: AbortSignal;
+  progress: Progress & { close(summary?: string): void };
+  log(message: string): void;
+  force?: boolean;
+  /** notified after a run ends (MLflow mirror); errors are the callee's to handle */
+  afterRun?(run: RunRecord): Promise<void>;
+}
+
+/** Marks a finished training in the artifact folder, so a resumed run goes straight to predicting. */
+const TRAINED_MARKER = 'trained.json';
+
+/**
+ * Runs one spec end to end: train (if the method trains), predict dev and test (appending each
+ * prediction to a JSONL artifact as it comes), score with every protocol, record everything.
+ * A finished run with the same key is reused; an unfinished one resumes. Failures are recorded on
+ * the run, never thrown: the caller goes on with the other runs.
+ */
+export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promise<RunOutcome> {
+  const { store } = options;
+  const method = getMethod(spec.method);
+  if (!method) throw new Error(`method "${spec.method}" is not registered`);
+  let run = store.ensureRun(spec);
+  const artifactDir = join(store.artifactRoot(), spec.key);
+
+  if (run.status === 'finished' && !options.force) {
+    return { spec, run, status: 'finished', cached: true };
+  }
+  if (options.force && run.status !== 'pending') {
+    store.resetRun(run.id);
+    rmSync(artifactDir, { recursive: true, force: true });
+  }
+
+  const reason = await method.unavailable?.(spec.params);
+  if (reason) {
+    store.updateRun(run.id, { status: 'skipped', skipReason: reason, phase: null, error: null });
+    return finish(store, spec, run.id, 'skipped', reason);
+  }
+
+  mkdirSync(artifactDir, { recursive: true });
+  const environment = captureEnvironment();
+  const methodFacts: Record<string, unknown> = {};
+  const timings: Record<string, number> = { ...run.timings };
+  store.updateRun(run.id, {
+    status: 'running',
+    startedAt: run.startedAt ?? new Date().toISOString(),
+    finishedAt: null,
+    error: null,
+    skipReason: null,
+    environment,
+  });
+  store.logParams(
+    run.id,
+    flattenParams({
+      ...spec.params,
+      seed: spec.seed,
+      method: spec.method,
+      profile: spec.profile ?? 'default',
+    }),
+  );
+
+  const setPhase = (phase: string) => store.updateRun(run.id, { phase });
+  try {
+    const baseDir = dirname(spec.file);
+    const load = (binding: RunSpec['dataset']['test'] | undefined): Sentence[] => {
+      if (!binding) return [];
+      const { sentences, hash } = loadDataset(binding.ref, baseDir);
+      if (hash !== binding.hash) {
+        throw new Error(
+          `dataset ${binding.ref} changed since the run was planned (hash ${hash.slice(0, 12)} != ${binding.hash.slice(0, 12)})`,
+        );
+      }
+      return binding.limit === undefined ? sentences : sentences.slice(0, binding.limit);
+    };
+    const data = {
+      train: load(spec.dataset.train),
+      dev: load(spec.dataset.dev),
+      test: load(spec.dataset.test),
+    };
+
+    const context: MethodContext = {
+      params: spec.params,
+      seed: spec.seed,
+      runKey: spec.key,
+      baseDir,
+      artifactDir,
+      tracker: {
+        logMetric: (name, value, step) =>
+          store.logMetrics(run.id, [{ name, value, step, timestamp: Date.now() }]),
+        logParam: (name, value) => store.logParams(run.id, { [name]: value }),
+      },
+      cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
+      progress: options.progress,
+      signal: options.signal,
+      state: new Map(),
+      log: (message) => options.log(`[${spec.experiment} seed ${spec.seed}] ${message}`),
+      recordEnvironment: (facts) => {
+        Object.assign(methodFacts, facts);
+        store.updateRun(run.id, { environment: { ...environment, method: { ...methodFacts } } });
+      },
+    };
+
+    if (method.train && !existsSync(join(artifactDir, TRAINED_MARKER))) {
+      setPhase('train');
+      const started = performance.now();
+      const trainContext: TrainContext = {
+        ...context,
+        train: data.train,
+        dev: data.dev,
+        scoreDev: (predictions) => scoreSplit(data.dev, predictions).metrics,
+      };
+      await method.train(trainContext);
+      options.signal.throwIfAborted();
+      timings.train_s = (timings.train_s ?? 0) + (performance.now() - started) / 1000;
+      writeFileSync(
+        join(artifactDir, TRAINED_MARKER),
+        JSON.stringify({ finishedAt: new Date().toISOString() }),
+      );
+      store.updateRun(run.id, { timings });
+    }
+
+    const splits = (['dev', 'test'] as const).filter(
+      (split) => spec.dataset[split] && data[split].length > 0,
+    );
+    const predictionsBySplit = new Map<string, Prediction[]>();
+    for (const split of splits) {
+      setPhase(`predict:${split}`);
+      const sentences = data[split];
+      const started = performance.now();
+      const predicted = await predictSplit(
+        method,
+        { ...context, split, splitSentences: sentences },
+        sentences,
+        artifactDir,
+      );
+      const seconds = (performance.now() - started) / 1000;
+      timings[`predict_${split}_s`] = seconds;
+      store.updateRun(run.id, { timings });
+      store.addArtifact(
+        run.id,
+        `predictions/${split}.jsonl`,
+        join(artifactDir, 'predictions', `${split}.jsonl`),
+      );
+      store.savePredictions(run.id, split, predicted, new Map(sentences.map((s, i) => [s.id, i])));
+      predictionsBySplit.set(split, predicted);
+    }
+
+    setPhase('score');
+    const started = performance.now();
+    store.clearSummaryMetrics(run.id);
+    for (const split of splits) {
+      const { metrics, report } = scoreSplit(data[split], predictionsBySplit.get(split)!);
+      const now = Date.now();
+      store.logMetrics(
+        run.id,
+        Object.entries(prefixMetrics(split, metrics)).map(([name, value]) => ({
+          name,
+          value,
+          timestamp: now,
+        })),
+      );
+      const path = join(artifactDir, 'scores', `${split}.json`);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, `${JSON.stringify(report, null, 1)}\n`);
+      store.addArtifact(run.id, `scores/${split}.json`, path);
+    }
+    timings.score_s = (performance.now() - started) / 1000;
+    if (timings.predict_test_s && data.test.length)
+      timings.inference_sentences_per_s = data.test.length / timings.predict_test_s;
+    store.updateRun(run.id, {
+      status: 'finished',
+      phase: null,
+      finishedAt: new Date().toISOString(),
+      timings,
+    });
+    run = store.getRun(run.id)!;
+    await options.afterRun?.(run);
+    return { spec, run, status: 'finished', cached: false };
+  } catch (error) {
+    const interrupted = options.signal.aborted;
+    const status: RunStatus = interrupted ? 'interrupted' : 'failed';
+    store.updateRun(run.id, {
+      status,
+      timings,
+      error: interrupted
+        ? { message: 'interrupted (Ctrl-C); rerun to resume' }
+        : { message: describeError(error), stack: (error as Error)?.stack },
+    });
+    const outcome = finish(
+      store,
+      spec,
+      run.id,
+      status,
+      interrupted ? 'interrupted; rerun to resume' : describeError(error),
+    );
+    if (!interrupted) await options.afterRun?.(outcome.run);
+    return outcome;
+  }
+}
+
+async function predictSplit(
+  method: Method,
+  context: PredictContext,
+  sentences: Sentence[],
+  artifactDir: string,
+): Promise<Prediction[]> {
+  const folder = join(artifactDir, 'predictions');
+  mkdirSync(folder, { recursive: true });
+  const log = new PredictionLog(join(folder, `${context.split}.jsonl`));
+  const done = log.readExisting();
+  const wanted = new Map(sentences.filter((s) => !done.has(s.id)).map((s) => [s.id, s]));
+  context.progress.start(`predict ${context.split}`, sentences.length, 'sent');
+  context.progress.advance(done.size);
+  try {
+    if (wanted.size > 0) {
+      for await (const prediction of method.predict(context, [...wanted.values()])) {
+        checkPrediction(prediction, wanted.get(prediction.id), method.name);
+        wanted.delete(prediction.id);
+        log.append(prediction);
+        done.set(prediction.id, prediction);
+        context.signal.throwIfAborted();
+      }
+    }
+  } finally {
+    log.close();
+  }
+  if (wanted.size > 0) {
+    throw new Error(
+      `method "${method.name}" gave no prediction for ${wanted.size} ${context.split} sentences (first: ${[...wanted.keys()][0]})`,
+    );
+  }
+  return sentences.map((s) => done.get(s.id)!);
+}
+
+function finish(
+  store: RunStore,
+  spec: RunSpec,
+  runId: number,
+  status: RunStatus,
+  message?: string,
+): RunOutcome {
+  return { spec, run: store.getRun(runId)!, status, cached: false, message };
+}
+
+/** Params as flat `a.b.c` names with scalar values (how the store and MLflow keep them). */
+export function flattenParams(
+  params: Record<string, unknown>,
+  prefix = '',
+): Record<string, string | number | boolean> {
+  const flat: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(params)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      Object.assign(flat, flattenParams(value as Record<string, unknown>, name));
+    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      flat[name] = value;
+    } else if (value !== undefined) {
+      flat[name] = JSON.stringify(value);
+    }
+  }
+  return flat;
+}
