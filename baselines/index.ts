@@ -1,5 +1,6 @@
 /** Registers every method the harness ships (call once before resolving experiment files). */
 import { registerMethod } from '../harness/methods/registry.ts';
+import { importMethod } from './import/method.ts';
 import { lexiconMethod } from './lexicon/method.ts';
 import { publishedMethod } from './published/method.ts';
 
@@ -10,4 +11,5 @@ export function registerBuiltinMethods(): void {
   registered = true;
   registerMethod(publishedMethod);
   registerMethod(lexiconMethod);
+  registerMethod(importMethod);
 }

@@ -27,6 +27,8 @@ export interface Method<P = unknown> {
    * the experiment file's folder.
    */
   fingerprint?(params: P, baseDir: string): Record<string, string>;
+  /** The splits this method predicts with these params (default: dev when the experiment has one, and test). */
+  predictsSplits?(params: P): ('dev' | 'test')[];
   /** A short human description of the row for reports (model, parameter count, setup). */
   describe?(params: P): MethodDescription;
   /**

@@ -8,8 +8,9 @@ interface LineState {
   unit: string;
   status: string;
   phaseStartedAt: number;
-  /** non-TTY: last fraction printed, so that a line is printed every 10% */
+  /** non-TTY: last tenth printed and when, so that a line is printed at most every 10% and 15 s */
   lastPrintedTenth: number;
+  lastPrintedAt: number;
 }
 
 /**
@@ -46,6 +47,7 @@ export class ProgressBoard {
       status: '',
       phaseStartedAt: this.now(),
       lastPrintedTenth: -1,
+      lastPrintedAt: 0,
     };
     this.lines.set(id, state);
     this.draw(true);
@@ -95,10 +97,14 @@ export class ProgressBoard {
       this.draw(phaseStarted);
       return;
     }
+    const now = this.now();
     const tenth = state.total > 0 ? Math.floor((10 * state.done) / state.total) : 0;
-    if (phaseStarted || tenth > state.lastPrintedTenth) {
+    const finished = state.total > 0 && state.done >= state.total;
+    const due = tenth > state.lastPrintedTenth && now - state.lastPrintedAt >= 15_000;
+    if (phaseStarted || due || (finished && state.lastPrintedTenth < 10)) {
       state.lastPrintedTenth = tenth;
-      this.stream.write(`${formatLine(state, this.now())}\n`);
+      state.lastPrintedAt = now;
+      this.stream.write(`${formatLine(state, now)}\n`);
     }
   }
 

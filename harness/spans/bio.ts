@@ -33,7 +33,7 @@ export interface BioEncoding {
   tags: BioTag[];
   /** spans that could not be written because they overlap a span already written */
   dropped: Span[];
-  /** exact repeats of a span already written */
+  /** exact repeats of another span in the input (written or dropped) */
   duplicates: Span[];
 }
 
@@ -47,10 +47,14 @@ export function spansToBio(spans: readonly Span[], length: number): BioEncoding 
   const dropped: Span[] = [];
   const duplicates: Span[] = [];
   const ordered = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+  // Duplicates collapse first (a repeat of a dropped span is a duplicate, not a second drop):
+  // after the sort, equal spans are adjacent.
   let previous: Span | undefined;
   let coveredUntil = 0;
   for (const span of ordered) {
-    if (previous && previous.start === span.start && previous.end === span.end) {
+    const repeat = previous !== undefined && previous.start === span.start && previous.end === span.end;
+    previous = span;
+    if (repeat) {
       duplicates.push(span);
       continue;
     }
@@ -61,7 +65,6 @@ export function spansToBio(spans: readonly Span[], length: number): BioEncoding 
     tags[span.start] = 'B';
     for (let i = span.start + 1; i < span.end; i++) tags[i] = 'I';
     coveredUntil = span.end;
-    previous = span;
   }
   return { tags, dropped, duplicates };
 }

@@ -1,0 +1,160 @@
+import type { Argv, CommandModule } from 'yargs';
+import { registerBuiltinMethods } from '../../../baselines/index.ts';
+import { loadExperimentsOrThrow } from '../../experiments/load.ts';
+import { planRuns } from '../../experiments/plan.ts';
+import { formatProblem } from '../../experiments/problems.ts';
+import { loadPlugins } from '../../methods/plugins.ts';
+import { ProgressBoard } from '../../runner/progress.ts';
+import { runSummaryJson } from '../../runner/run-summary.ts';
+import { runPlan } from '../../runner/runner.ts';
+import { formatRunSummary } from '../../runner/summary-table.ts';
+import { RunStore } from '../../tracking/store.ts';
+import type { StoreArgs } from '../options.ts';
+
+export interface RunArgs extends StoreArgs {
+  files: string[];
+  profile?: string;
+  only?: string[];
+  seeds?: number;
+  dryRun: boolean;
+  force: boolean;
+  jobs: number;
+  format: 'table' | 'json';
+  plugin: string[];
+}
+
+export const DEFAULT_EXPERIMENTS = 'experiments/table2';
+
+export const runCommand: CommandModule<StoreArgs, RunArgs> = {
+  command: 'run [files..]',
+  describe: 'run experiment files (a finished run with the same key is reused, an unfinished one resumes)',
+  builder: (yargs) =>
+    yargs
+      .positional('files', {
+        type: 'string',
+        array: true,
+        default: [DEFAULT_EXPERIMENTS],
+        describe: 'experiment files or folders',
+      })
+      .option('profile', {
+        type: 'string',
+        describe: 'apply this profile (smoke, quick, paper, ...) where defined',
+      })
+      .option('only', { type: 'string', array: true, describe: 'only these experiments (names or globs)' })
+      .option('seeds', { type: 'number', describe: 'only the first N seeds of each experiment' })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'show the plan and what is cached, run nothing',
+      })
+      .option('force', { type: 'boolean', default: false, describe: 'redo runs even when finished' })
+      .option('jobs', { type: 'number', default: 1, describe: 'runs at a time' })
+      .option('format', {
+        choices: ['table', 'json'] as const,
+        default: 'table' as const,
+        describe: 'json: the runs as `runs ls --format json` prints them',
+      })
+      .option('plugin', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'module(s) exporting extra methods',
+      }) as unknown as Argv<RunArgs>,
+  handler: async (args) => {
+    registerBuiltinMethods();
+    await loadPlugins(args.plugin);
+    const { experiments, warnings } = loadExperimentsOrThrow(args.files);
+    for (const warning of warnings) process.stderr.write(`${formatProblem(warning)}\n`);
+    const plan = planRuns(experiments, { profile: args.profile, only: args.only, seeds: args.seeds });
+    for (const note of plan.notes) process.stderr.write(`note: ${note}\n`);
+
+    const store = new RunStore(args.store);
+    try {
+      for (const experiment of plan.experiments) {
+        store.upsertExperiment({
+          name: experiment.name,
+          description: experiment.description,
+          method: experiment.method,
+          file: experiment.file,
+          published: experiment.published,
+          tags: experiment.tags,
+        });
+      }
+      // published rows are recorded with their experiment, never run
+      const runnable = plan.experiments.filter((e) => e.kind !== 'published').flatMap((e) => e.runs);
+      if (args.dryRun) {
+        process.stdout.write(`${formatDryRun(store, runnable)}\n`);
+        return;
+      }
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onInterrupt = () => {
+        interrupts++;
+        if (interrupts === 1) {
+          process.stderr.write(
+            '\nstopping at the next safe point (finished work is kept; Ctrl-C again to quit now)\n',
+          );
+          controller.abort();
+        } else {
+          process.exit(130);
+        }
+      };
+      process.on('SIGINT', onInterrupt);
+      process.on('SIGTERM', onInterrupt);
+      const board = new ProgressBoard(process.stderr);
+      const started = performance.now();
+      const outcomes = await runPlan(runnable, {
+        store,
+        board,
+        signal: controller.signal,
+        force: args.force,
+        jobs: args.jobs,
+      }).finally(() => {
+        process.off('SIGINT', onInterrupt);
+        process.off('SIGTERM', onInterrupt);
+        board.stop();
+      });
+      if (args.format === 'json') {
+        process.stdout.write(
+          `${JSON.stringify(
+            outcomes.map((o) => runSummaryJson(store, store.getRun(o.run.id)!, o.cached)),
+            null,
+            2,
+          )}\n`,
+        );
+      } else {
+        process.stdout.write(`${formatRunSummary(store, outcomes, (performance.now() - started) / 1000)}\n`);
+      }
+      if (controller.signal.aborted) process.exitCode = 130;
+      else if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+function formatDryRun(
+  store: RunStore,
+  runs: readonly {
+    key: string;
+    experiment: string;
+    seed: number;
+    method: string;
+    sweepPoint: Record<string, unknown>;
+  }[],
+): string {
+  const lines = runs.map((run) => {
+    const existing = store.findRunByKey(run.key);
+    const state =
+      existing?.status === 'finished'
+        ? 'cached'
+        : existing
+          ? `resume (${existing.status}${existing.phase ? ` in ${existing.phase}` : ''})`
+          : 'new';
+    const point = Object.entries(run.sweepPoint)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
+    return `  ${state.padEnd(24)} ${run.experiment} seed ${run.seed}${point ? ` ${point}` : ''}  [${run.key.slice(0, 12)}]`;
+  });
+  return [`${runs.length} runs planned (nothing run: --dry-run)`, ...lines].join('\n');
+}
