@@ -8,6 +8,8 @@ import { ProgressBoard } from '../../runner/progress.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
 import { runPlan } from '../../runner/runner.ts';
 import { formatRunSummary } from '../../runner/summary-table.ts';
+import { mirrorRunIfConfigured } from '../../tracking/mlflow/mirror.ts';
+import { StoreMlflowSource } from '../../tracking/mlflow/store-source.ts';
 import { RunStore } from '../../tracking/store.ts';
 import type { StoreArgs } from '../options.ts';
 
@@ -103,12 +105,18 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
       process.on('SIGTERM', onInterrupt);
       const board = new ProgressBoard(process.stderr);
       const started = performance.now();
+      // with MLFLOW_TRACKING_URI set, each finished or failed run is mirrored; a server that is
+      // down only costs a one-line warning (`skillbench mlflow sync` catches up later)
+      const mlflowSource = new StoreMlflowSource(store);
       const outcomes = await runPlan(runnable, {
         store,
         board,
         signal: controller.signal,
         force: args.force,
         jobs: args.jobs,
+        afterRun: async (run) => {
+          await mirrorRunIfConfigured(mlflowSource, run.key, { log: (line) => board.print(line) });
+        },
       }).finally(() => {
         process.off('SIGINT', onInterrupt);
         process.off('SIGTERM', onInterrupt);
