@@ -31,3 +31,30 @@ export function writeSpanJsonl(
 ): void {
   writeFileSync(path, formatSpanJsonl(predictions, gold));
 }
+
+/**
+ * One line in the form that keeps everything the scorers read: BIO predictions as their tags
+ * (nereval reads tags as written, across sentence boundaries), span predictions as spans.
+ */
+export function predictionLine(prediction: Prediction, sentence?: Pick<Sentence, 'docId'>): string {
+  if (!prediction.bio) return spanPredictionLine(prediction, sentence);
+  const row: Record<string, unknown> = {};
+  if (sentence) row.idx = sentence.docId;
+  row.tags_skill = prediction.bio.SKILL;
+  row.tags_knowledge = prediction.bio.KNOWLEDGE;
+  if (prediction.raw !== undefined) row.raw = prediction.raw;
+  if (prediction.issues?.length) row.issues = prediction.issues;
+  return JSON.stringify(row);
+}
+
+/** Predictions as JSONL that re-scores to the same numbers (see predictionLine). */
+export function writePredictionJsonl(
+  path: string,
+  predictions: readonly Prediction[],
+  gold?: readonly Pick<Sentence, 'docId'>[],
+): void {
+  writeFileSync(
+    path,
+    predictions.map((prediction, i) => `${predictionLine(prediction, gold?.[i])}\n`).join(''),
+  );
+}

@@ -10,7 +10,7 @@ import { describeError } from '../util/errors.ts';
 import { prefixMetrics } from './metric-names.ts';
 import { PredictionLog } from './prediction-log.ts';
 import { scoreSplit } from './score-split.ts';
-import type { RunRecord, RunSpec, RunStatus } from './types.ts';
+import { datasetSource, type RunRecord, type RunSpec, type RunStatus } from './types.ts';
 import { checkPrediction } from './validate-prediction.ts';
 
 export interface RunOutcome {
@@ -90,7 +90,7 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
     const baseDir = dirname(spec.file);
     const load = (binding: RunSpec['dataset']['test'] | undefined): Sentence[] => {
       if (!binding) return [];
-      const { sentences, hash } = loadDataset(binding.ref, baseDir);
+      const { sentences, hash } = loadDataset(datasetSource(binding), baseDir);
       if (hash !== binding.hash) {
         throw new Error(
           `dataset ${binding.ref} changed since the run was planned (hash ${hash.slice(0, 12)} != ${binding.hash.slice(0, 12)})`,

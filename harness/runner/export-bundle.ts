@@ -1,10 +1,11 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadDataset } from '../data/datasets.ts';
-import { writeSpanJsonl } from '../predictions/write.ts';
+import { writeSkillSpanJsonl } from '../data/write.ts';
+import { writePredictionJsonl } from '../predictions/write.ts';
 import type { RunStore } from '../tracking/store.ts';
 import { InputError } from '../util/errors.ts';
-import type { RunRecord } from './types.ts';
+import { datasetSource, type RunRecord } from './types.ts';
 
 /**
  * Writes everything a reviewer needs to check a run without the store: the spec, the environment,
@@ -32,13 +33,15 @@ export function exportRunBundle(store: RunStore, run: RunRecord, outDir: string)
     const binding = run.spec.dataset[split];
     const predictions = store.predictions(run.id, split);
     if (!binding || predictions.length === 0) continue;
-    const name = `predictions/${split}.jsonl`;
-    const { sentences } = loadDataset(binding.ref);
-    writeSpanJsonl(join(outDir, name), predictions, sentences);
-    written.push(name);
-    rescore.push(
-      `skillbench score --gold ${binding.ref} --pred ${name}${binding.limit ? `  # first ${binding.limit} sentences only` : ''}`,
-    );
+    // the gold travels with the bundle (exactly the sentences the run predicted, limit applied),
+    // so re-scoring needs nothing but this folder
+    const { sentences } = loadDataset(datasetSource(binding), dirname(run.spec.file));
+    const gold = sentences.slice(0, predictions.length);
+    mkdirSync(join(outDir, 'gold'), { recursive: true });
+    writeSkillSpanJsonl(join(outDir, 'gold', `${split}.jsonl`), gold);
+    writePredictionJsonl(join(outDir, 'predictions', `${split}.jsonl`), predictions, gold);
+    written.push(`gold/${split}.jsonl`, `predictions/${split}.jsonl`);
+    rescore.push(`skillbench score --gold gold/${split}.jsonl --pred predictions/${split}.jsonl`);
   }
   for (const artifact of store.artifacts(run.id).filter((a) => a.name.startsWith('scores/'))) {
     mkdirSync(join(outDir, 'scores'), { recursive: true });
@@ -59,7 +62,8 @@ export function exportRunBundle(store: RunStore, run: RunRecord, outDir: string)
       '```',
       '',
       'Files: spec.json (what ran), environment.json (where), params.json, metrics.json (results and learning curves),',
-      'predictions/*.jsonl (one line per gold sentence, spans with INCLUSIVE end), scores/*.json (every protocol).',
+      `gold/*.jsonl (the gold sentences scored, SkillSpan JSONL; dataset sha256 in spec.json), predictions/*.jsonl`,
+      '(one line per gold sentence: spans with INCLUSIVE end, or BIO tags as the method wrote them), scores/*.json.',
       '',
     ].join('\n'),
   );

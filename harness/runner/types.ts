@@ -7,6 +7,13 @@ export interface DatasetBinding {
   hash: string;
   /** only the first `limit` sentences (profiles such as smoke use it); part of the run key */
   limit?: number;
+  /** the absolute file path the ref resolved to when the run was planned */
+  path?: string;
+}
+
+/** What to load for a binding: bundled refs by name (stable across machines), files by their absolute path. */
+export function datasetSource(binding: DatasetBinding): string {
+  return binding.ref.startsWith('skillspan:') || !binding.path ? binding.ref : binding.path;
 }
 
 export interface RunSpec {

@@ -42,7 +42,9 @@ test('running a file twice does nothing the second time', async (t) => {
   t.true(again.cached);
   t.is(again.id, run.id);
   t.deepEqual(again.metrics, run.metrics);
-  const listed = JSON.parse((await runCli(['runs', 'ls', '--store', store, '--format', 'json'])).stdout) as RunJson[];
+  const listed = JSON.parse(
+    (await runCli(['runs', 'ls', '--store', store, '--format', 'json'])).stdout,
+  ) as RunJson[];
   t.deepEqual(
     listed.map((r) => [r.id, r.key, r.experiment, r.status]),
     [[run.id, run.key, 'lex', 'finished']],
@@ -58,7 +60,10 @@ test('a run killed with SIGKILL resumes without redoing finished work, with iden
     `method: test-oracle\nparams: { delay_ms: 2, drop_every: 4, epochs: 4, calls_file: ${JSON.stringify(calls)} }\n${smallData}`,
   );
   const store = join(dir, 'runs.db');
-  const child = spawn(process.execPath, [CLI, 'run', file, '--store', store], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [CLI, 'run', file, '--store', store], {
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
   // kill it once it is half-way through the test split
   await new Promise<void>((resolve) => {
     const poll = setInterval(() => {
@@ -82,7 +87,11 @@ test('a run killed with SIGKILL resumes without redoing finished work, with iden
   t.is(lines.filter((l) => l.startsWith('dev ')).length, 60);
 
   const cleanStore = join(dir, 'clean.db');
-  const cleanFile = experiment(dir, 'clean', `method: test-oracle\nparams: { delay_ms: 2, drop_every: 4, epochs: 4 }\n${smallData}`);
+  const cleanFile = experiment(
+    dir,
+    'clean',
+    `method: test-oracle\nparams: { delay_ms: 2, drop_every: 4, epochs: 4 }\n${smallData}`,
+  );
   const clean = await runCli(['run', cleanFile, '--store', cleanStore, '--format', 'json'], { env });
   const [a] = JSON.parse(resumed.stdout) as RunJson[];
   const [b] = JSON.parse(clean.stdout) as RunJson[];
@@ -94,7 +103,10 @@ test('a failing method does not stop the others, and the exit code says somethin
   const failing = experiment(dir, 'fails', `method: test-failing\n${smallData}`);
   const fine = experiment(dir, 'fine', `method: test-oracle\n${smallData}`);
   const skipped = experiment(dir, 'needs-weights', `method: test-needs-weights\n${smallData}`);
-  const result = await runCli(['run', failing, fine, skipped, '--store', join(dir, 'runs.db'), '--format', 'json'], { env });
+  const result = await runCli(
+    ['run', failing, fine, skipped, '--store', join(dir, 'runs.db'), '--format', 'json'],
+    { env },
+  );
   t.is(result.code, 1);
   const runs = JSON.parse(result.stdout) as RunJson[];
   t.deepEqual(
@@ -105,7 +117,10 @@ test('a failing method does not stop the others, and the exit code says somethin
       ['needs-weights', 'skipped'],
     ],
   );
-  t.regex(result.stderr, /needs-weights s1: skipped: no weights at \/nonexistent\/weights; set params.weights/);
+  t.regex(
+    result.stderr,
+    /needs-weights s1: skipped: no weights at \/nonexistent\/weights; set params.weights/,
+  );
 });
 
 test('a bad experiment file gives located errors and exit code 2', async (t) => {

@@ -1,0 +1,257 @@
+/**
+ * Loaded experiments -> the runs to do (RunSpec[]): `--only` selection, the profile applied,
+ * sweep x seeds expanded, params through the method's schema (defaults applied), datasets
+ * resolved and hashed, and each run's content key.
+ *
+ * Methods of kind 'published' do not run: each such experiment gives exactly one spec (its first
+ * seed, no sweep) so the runner can record the row; its key includes the published numbers.
+ */
+import { dirname } from 'node:path';
+import { loadDataset } from '../data/datasets.ts';
+import type { DatasetBinding, RunSpec } from '../runner/types.ts';
+import { InputError } from '../util/errors.ts';
+import { matchesPattern } from './glob.ts';
+import type { LoadedExperiment } from './load.ts';
+import { applySweepPoint, type Params, sweepPoints } from './params.ts';
+import { profileNames, resolveProfile } from './resolve.ts';
+import { runKey } from './run-key.ts';
+import type { DatasetLimit, Published } from './schema.ts';
+import { didYouMean } from './suggest.ts';
+
+export interface PlanOptions {
+  /** `--profile P`: applied to every experiment that defines P; the others run unchanged */
+  profile?: string;
+  /** `--only NAME...`: exact experiment names or globs (`table2-*`) */
+  only?: readonly string[];
+  /** `--seeds N`: the first N seeds of each experiment's resolved seed list */
+  seeds?: number;
+}
+
+/**
+ * A dataset split bound to a run: `ref` as written in the experiment file (a path in it is
+ * relative to the file's folder), plus the absolute `path` it resolved to.
+ */
+export interface PlannedDatasetBinding extends DatasetBinding {
+  path: string;
+}
+
+export interface PlannedRun extends RunSpec {
+  dataset: { train?: PlannedDatasetBinding; dev?: PlannedDatasetBinding; test: PlannedDatasetBinding };
+}
+
+export interface PlannedExperiment {
+  name: string;
+  file: string;
+  description?: string;
+  method: string;
+  methodVersion: string;
+  kind: 'model' | 'import' | 'published';
+  published?: Published;
+  tags: string[];
+  /** the profile applied (undefined when none was asked for or the experiment lacks it) */
+  profile?: string;
+  runs: PlannedRun[];
+}
+
+export interface Plan {
+  /** every run, experiment by experiment, sweep point by sweep point, seed by seed */
+  runs: PlannedRun[];
+  experiments: PlannedExperiment[];
+  /** things the user should know (a profile an experiment lacks, runs shared by two experiments) */
+  notes: string[];
+}
+
+/** One run before datasets are bound: what validate counts and plan keys. */
+export interface Expansion {
+  params: Params;
+  sweepPoint: Record<string, unknown>;
+  seed: number;
+}
+
+/** `--only`: every pattern must match something (a typo is an InputError with a suggestion). */
+export function selectExperiments(
+  experiments: readonly LoadedExperiment[],
+  only: readonly string[] | undefined,
+): LoadedExperiment[] {
+  if (!only || only.length === 0) return [...experiments];
+  const names = experiments.map((experiment) => experiment.name);
+  const unmatched = only.filter((pattern) => !names.some((name) => matchesPattern(name, pattern)));
+  if (unmatched.length > 0) {
+    throw new InputError(
+      unmatched
+        .map((pattern) => `--only ${pattern}: no experiment of that name${didYouMean(pattern, names)}`)
+        .join('\n'),
+    );
+  }
+  return experiments.filter((experiment) => only.some((pattern) => matchesPattern(experiment.name, pattern)));
+}
+
+/** The seeds an experiment runs with under a profile (and `--seeds N`). */
+function seedsFor(
+  experiment: LoadedExperiment,
+  profile: string | undefined,
+  count: number | undefined,
+): number[] {
+  const seeds = resolveProfile(experiment.config, profile).seeds;
+  if (experiment.method.kind === 'published') return seeds.slice(0, 1);
+  return count === undefined ? seeds : seeds.slice(0, count);
+}
+
+/** The runs of one experiment (params validated by the method, defaults applied), without datasets. */
+export function expandExperiment(
+  experiment: LoadedExperiment,
+  options: { profile?: string; seeds?: number } = {},
+): Expansion[] {
+  const resolved = resolveProfile(experiment.config, options.profile);
+  const published = experiment.method.kind === 'published';
+  const points = published ? sweepPoints(undefined) : sweepPoints(resolved.sweep);
+  const seeds = seedsFor(experiment, options.profile, options.seeds);
+  return points.flatMap((point) => {
+    const applied = applySweepPoint(resolved.params, point);
+    if ('error' in applied) {
+      throw new InputError(`experiment ${experiment.name}: sweep path ${applied.key}: ${applied.error}`);
+    }
+    const parsed = experiment.method.params.safeParse(applied.params);
+    if (!parsed.success) {
+      throw new InputError(
+        `experiment ${experiment.name}: params do not fit method ${experiment.method.name} (run \`skillbench validate\` for located errors)`,
+        experiment.file,
+        experiment.line,
+      );
+    }
+    return seeds.map((seed) => ({ params: parsed.data as Params, sweepPoint: point.values, seed }));
+  });
+}
+
+/** Every profile name the experiments define, sorted. */
+export function definedProfiles(experiments: readonly LoadedExperiment[]): string[] {
+  return [...new Set(experiments.flatMap((experiment) => profileNames(experiment.config)))].sort();
+}
+
+/** `--profile P` must be defined by at least one experiment (else it is a typo). */
+export function checkProfile(experiments: readonly LoadedExperiment[], profile: string | undefined): void {
+  if (profile === undefined) return;
+  const defined = definedProfiles(experiments);
+  if (defined.includes(profile)) return;
+  const list = defined.length === 0 ? 'no experiment defines any profile' : `defined: ${defined.join(', ')}`;
+  throw new InputError(
+    `--profile ${profile}: no experiment defines it${didYouMean(profile, defined) || ` (${list})`}`,
+  );
+}
+
+/** `--seeds N`: every selected experiment (published rows aside) must have N seeds. */
+function checkSeeds(experiments: readonly LoadedExperiment[], options: PlanOptions): void {
+  if (options.seeds !== undefined) {
+    if (!Number.isInteger(options.seeds) || options.seeds < 1) {
+      throw new InputError(`--seeds ${options.seeds}: expected a whole number >= 1`);
+    }
+    const short = experiments
+      .filter((experiment) => experiment.method.kind !== 'published')
+      .map((experiment) => ({ experiment, seeds: resolveProfile(experiment.config, options.profile).seeds }))
+      .filter(({ seeds }) => seeds.length < (options.seeds as number));
+    if (short.length > 0) {
+      throw new InputError(
+        short
+          .map(
+            ({ experiment, seeds }) =>
+              `--seeds ${options.seeds}: experiment ${experiment.name} has only ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')})${options.profile ? ` under profile ${options.profile}` : ''}; add seeds to it (${experiment.file}:${experiment.line})`,
+          )
+          .join('\n'),
+      );
+    }
+  }
+}
+
+const SPLITS = ['train', 'dev', 'test'] as const;
+const DEFAULT_REFS = { train: 'skillspan:train', dev: 'skillspan:dev', test: 'skillspan:test' } as const;
+
+/** train / dev / test: each defaults to the bundled split; null (train, dev) means none. */
+function bindDatasets(experiment: LoadedExperiment, limit: DatasetLimit): PlannedRun['dataset'] {
+  const bindings: Partial<PlannedRun['dataset']> = {};
+  for (const split of SPLITS) {
+    const given = experiment.config.dataset?.[split];
+    if (given === null) continue;
+    const ref = given ?? DEFAULT_REFS[split];
+    const { dataset, hash } = loadDataset(ref, dirname(experiment.path));
+    bindings[split] = {
+      ref,
+      hash,
+      path: dataset.path,
+      limit: limit[split],
+    };
+  }
+  return bindings as PlannedRun['dataset'];
+}
+
+export function planRuns(experiments: readonly LoadedExperiment[], options: PlanOptions = {}): Plan {
+  checkProfile(experiments, options.profile);
+  const selected = selectExperiments(experiments, options.only);
+  checkSeeds(selected, options);
+  const notes: string[] = [];
+  const withoutProfile: string[] = [];
+  const planned: PlannedExperiment[] = [];
+  const firstByKey = new Map<string, string>();
+  for (const experiment of selected) {
+    const { config, method } = experiment;
+    const resolved = resolveProfile(config, options.profile);
+    // published rows never run, so a profile has nothing to change for them
+    if (options.profile !== undefined && resolved.profile === undefined && method.kind !== 'published') {
+      withoutProfile.push(experiment.name);
+    }
+    const dataset = bindDatasets(experiment, resolved.limit);
+    const kind = method.kind ?? 'model';
+    const runs: PlannedRun[] = expandExperiment(experiment, options).map((expansion) => {
+      const key = runKey({
+        method: method.name,
+        methodVersion: method.version,
+        params: expansion.params,
+        seed: expansion.seed,
+        datasetHashes: { train: dataset.train?.hash, dev: dataset.dev?.hash, test: dataset.test.hash },
+        limit: resolved.limit,
+        fingerprint: method.fingerprint?.(expansion.params, dirname(experiment.path)),
+        published: kind === 'published' ? config.published : undefined,
+      });
+      const other = firstByKey.get(key);
+      if (other !== undefined && other !== experiment.name) {
+        notes.push(
+          `experiments ${other} and ${experiment.name} expand to the same run (key ${key.slice(0, 12)}: same method, params, seed and data)`,
+        );
+      }
+      if (other === undefined) firstByKey.set(key, experiment.name);
+      return {
+        key,
+        experiment: experiment.name,
+        file: experiment.file,
+        method: method.name,
+        methodVersion: method.version,
+        params: expansion.params,
+        sweepPoint: expansion.sweepPoint,
+        seed: expansion.seed,
+        profile: resolved.profile,
+        dataset,
+        tags: config.tags ?? [],
+      };
+    });
+    planned.push({
+      name: experiment.name,
+      file: experiment.file,
+      description: config.description,
+      method: method.name,
+      methodVersion: method.version,
+      kind,
+      published: config.published,
+      tags: config.tags ?? [],
+      profile: resolved.profile,
+      runs,
+    });
+  }
+  if (withoutProfile.length > 0) {
+    const [one, ...more] = withoutProfile;
+    notes.unshift(
+      more.length === 0
+        ? `experiment ${one} does not define profile ${options.profile}: it runs unchanged`
+        : `experiments ${withoutProfile.join(', ')} do not define profile ${options.profile}: they run unchanged`,
+    );
+  }
+  return { runs: planned.flatMap((experiment) => experiment.runs), experiments: planned, notes };
+}

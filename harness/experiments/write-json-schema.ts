@@ -1,0 +1,26 @@
+/**
+ * `npm run schema`: writes experiments/schema.json (the JSON Schema editors use for experiment
+ * files) from the zod schemas and the registered methods. A test fails when the committed file
+ * differs from what this generates, so rerun it after changing the schema or a method's params.
+ */
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { registerBuiltinMethods } from '../../baselines/index.ts';
+import type { Method } from '../methods/method.ts';
+import { getMethod, methodNames } from '../methods/registry.ts';
+import { projectPath } from '../util/paths.ts';
+import { experimentJsonSchema } from './json-schema.ts';
+
+export const JSON_SCHEMA_PATH = projectPath('experiments', 'schema.json');
+
+/** The file's exact text for the built-in methods. */
+export function renderJsonSchema(): string {
+  registerBuiltinMethods();
+  const methods = methodNames().map((name) => getMethod(name) as Method<unknown>);
+  return `${JSON.stringify(experimentJsonSchema(methods), null, 2)}\n`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  writeFileSync(JSON_SCHEMA_PATH, renderJsonSchema());
+  process.stdout.write(`wrote ${JSON_SCHEMA_PATH}\n`);
+}
