@@ -20,7 +20,7 @@ test('runs are mirrored to MLflow as they finish, and a later sync sends nothing
   const store = join(dir, 'runs.db');
   const env = { MLFLOW_TRACKING_URI: fake.url };
 
-  const run = await runCli(['run', file, '--store', store], { env });
+  const run = await runCli(['run', '--no-report', file, '--store', store], { env });
   t.is(run.code, 0, run.stderr);
   const [mirrored] = [...fake.runs.values()];
   t.truthy(mirrored, 'the run reached MLflow');
@@ -56,9 +56,12 @@ test('a run does not fail or hang when the MLflow server is down', async (t) => 
   const file = join(dir, 'lex.yaml');
   writeFileSync(file, experiment);
   // port 9 (discard) on loopback refuses connections
-  const result = await runCli(['run', file, '--store', join(dir, 'runs.db'), '--format', 'json'], {
-    env: { MLFLOW_TRACKING_URI: 'http://127.0.0.1:9' },
-  });
+  const result = await runCli(
+    ['run', '--no-report', file, '--store', join(dir, 'runs.db'), '--format', 'json'],
+    {
+      env: { MLFLOW_TRACKING_URI: 'http://127.0.0.1:9' },
+    },
+  );
   t.is(result.code, 0, result.stderr);
   t.is((JSON.parse(result.stdout) as { status: string }[])[0].status, 'finished');
   t.regex(result.stderr, /MLflow mirror of run \w+ failed \(the local run is unaffected\)/);

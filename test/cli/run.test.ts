@@ -32,12 +32,12 @@ test('running a file twice does nothing the second time', async (t) => {
   const dir = tempDir(t);
   const file = experiment(dir, 'lex', `method: lexicon\n${smallData}`);
   const store = join(dir, 'runs.db');
-  const first = await runCli(['run', file, '--store', store, '--format', 'json'], { env });
+  const first = await runCli(['run', '--no-report', file, '--store', store, '--format', 'json'], { env });
   t.is(first.code, 0, first.stderr);
   const [run] = JSON.parse(first.stdout) as RunJson[];
   t.is(run.status, 'finished');
   t.false(run.cached);
-  const second = await runCli(['run', file, '--store', store, '--format', 'json'], { env });
+  const second = await runCli(['run', '--no-report', file, '--store', store, '--format', 'json'], { env });
   const [again] = JSON.parse(second.stdout) as RunJson[];
   t.true(again.cached);
   t.is(again.id, run.id);
@@ -60,7 +60,7 @@ test('a run killed with SIGKILL resumes without redoing finished work, with iden
     `method: test-oracle\nparams: { delay_ms: 2, drop_every: 4, epochs: 4, calls_file: ${JSON.stringify(calls)} }\n${smallData}`,
   );
   const store = join(dir, 'runs.db');
-  const child = spawn(process.execPath, [CLI, 'run', file, '--store', store], {
+  const child = spawn(process.execPath, [CLI, 'run', '--no-report', file, '--store', store], {
     env: { ...process.env, ...env },
     stdio: 'ignore',
   });
@@ -79,7 +79,7 @@ test('a run killed with SIGKILL resumes without redoing finished work, with iden
   const before = readFileSync(calls, 'utf8').split('\n').filter(Boolean);
   t.true(before.filter((l) => l.startsWith('test ')).length < 80, 'it really was killed mid-way');
 
-  const resumed = await runCli(['run', file, '--store', store, '--format', 'json'], { env });
+  const resumed = await runCli(['run', '--no-report', file, '--store', store, '--format', 'json'], { env });
   t.is(resumed.code, 0, resumed.stderr);
   const lines = readFileSync(calls, 'utf8').split('\n').filter(Boolean);
   t.is(new Set(lines).size, lines.length, 'nothing predicted or trained twice');
@@ -92,7 +92,9 @@ test('a run killed with SIGKILL resumes without redoing finished work, with iden
     'clean',
     `method: test-oracle\nparams: { delay_ms: 2, drop_every: 4, epochs: 4 }\n${smallData}`,
   );
-  const clean = await runCli(['run', cleanFile, '--store', cleanStore, '--format', 'json'], { env });
+  const clean = await runCli(['run', '--no-report', cleanFile, '--store', cleanStore, '--format', 'json'], {
+    env,
+  });
   const [a] = JSON.parse(resumed.stdout) as RunJson[];
   const [b] = JSON.parse(clean.stdout) as RunJson[];
   t.deepEqual(a.metrics, b.metrics);
@@ -104,7 +106,7 @@ test('a failing method does not stop the others, and the exit code says somethin
   const fine = experiment(dir, 'fine', `method: test-oracle\n${smallData}`);
   const skipped = experiment(dir, 'needs-weights', `method: test-needs-weights\n${smallData}`);
   const result = await runCli(
-    ['run', failing, fine, skipped, '--store', join(dir, 'runs.db'), '--format', 'json'],
+    ['run', '--no-report', failing, fine, skipped, '--store', join(dir, 'runs.db'), '--format', 'json'],
     { env },
   );
   t.is(result.code, 1);
@@ -126,7 +128,7 @@ test('a failing method does not stop the others, and the exit code says somethin
 test('a bad experiment file gives located errors and exit code 2', async (t) => {
   const dir = tempDir(t);
   const file = experiment(dir, 'bad', 'method: lexicon\nparams:\n  min_count: "two"\ndescripton: typo\n');
-  const result = await runCli(['run', file, '--store', join(dir, 'runs.db')]);
+  const result = await runCli(['run', '--no-report', file, '--store', join(dir, 'runs.db')]);
   t.is(result.code, 2);
   t.regex(result.stderr, /bad\.yaml:4:\d+ params\.min_count/);
   t.regex(result.stderr, /bad\.yaml:5:1 .*descripton.*did you mean .*description/);
@@ -137,11 +139,21 @@ test('--dry-run shows the plan and what is cached without running', async (t) =>
   const dir = tempDir(t);
   const file = experiment(dir, 'lex', `method: lexicon\nseeds: [1, 2]\n${smallData}`);
   const store = join(dir, 'runs.db');
-  const dry = await runCli(['run', file, '--store', store, '--dry-run']);
+  const dry = await runCli(['run', '--no-report', file, '--store', store, '--dry-run']);
   t.is(dry.code, 0, dry.stderr);
   t.regex(dry.stdout, /2 runs planned/);
   t.is((dry.stdout.match(/\bnew\b/g) ?? []).length, 2);
-  await runCli(['run', file, '--store', store, '--seeds', '1']);
-  const after = await runCli(['run', file, '--store', store, '--dry-run']);
+  await runCli(['run', '--no-report', file, '--store', store, '--seeds', '1']);
+  const after = await runCli(['run', '--no-report', file, '--store', store, '--dry-run']);
   t.is((after.stdout.match(/cached/g) ?? []).length, 1);
+});
+
+test('a run ends by writing the report and printing its path', async (t) => {
+  const dir = tempDir(t);
+  const file = experiment(dir, 'lex', `method: lexicon\n${smallData}`);
+  const out = join(dir, 'report', 'index.html');
+  const result = await runCli(['run', file, '--store', join(dir, 'runs.db'), '--report-out', out]);
+  t.is(result.code, 0, result.stderr);
+  t.true(result.stdout.includes(`report: ${out}`));
+  t.regex(readFileSync(out, 'utf8'), /<table/);
 });

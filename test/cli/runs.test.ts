@@ -9,7 +9,7 @@ test('runs show, export (re-scorable bundle) and rm', async (t) => {
   const file = join(dir, 'lex.yaml');
   writeFileSync(file, 'name: lex\nmethod: lexicon\ndataset:\n  limit: { train: 200, dev: 80, test: 90 }\n');
   const store = join(dir, 'runs.db');
-  const ran = await runCli(['run', file, '--store', store, '--format', 'json']);
+  const ran = await runCli(['run', '--no-report', file, '--store', store, '--format', 'json']);
   t.is(ran.code, 0, ran.stderr);
   const [run] = JSON.parse(ran.stdout) as { id: number; metrics: Record<string, number> }[];
 

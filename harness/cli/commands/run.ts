@@ -4,6 +4,7 @@ import { loadExperimentsOrThrow } from '../../experiments/load.ts';
 import { planRuns } from '../../experiments/plan.ts';
 import { formatProblem } from '../../experiments/problems.ts';
 import { loadPlugins } from '../../methods/plugins.ts';
+import { DEFAULT_OUTPUTS, writeReportFile } from '../../report/write-report.ts';
 import { ProgressBoard } from '../../runner/progress.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
 import { runPlan } from '../../runner/runner.ts';
@@ -11,6 +12,7 @@ import { formatRunSummary } from '../../runner/summary-table.ts';
 import { mirrorRunIfConfigured } from '../../tracking/mlflow/mirror.ts';
 import { StoreMlflowSource } from '../../tracking/mlflow/store-source.ts';
 import { RunStore } from '../../tracking/store.ts';
+import { describeError } from '../../util/errors.ts';
 import type { StoreArgs } from '../options.ts';
 
 export interface RunArgs extends StoreArgs {
@@ -23,6 +25,8 @@ export interface RunArgs extends StoreArgs {
   jobs: number;
   format: 'table' | 'json';
   plugin: string[];
+  report: boolean;
+  reportOut?: string;
 }
 
 export const DEFAULT_EXPERIMENTS = 'experiments/table2';
@@ -61,6 +65,15 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
         array: true,
         default: [],
         describe: 'module(s) exporting extra methods',
+      })
+      .option('report', {
+        type: 'boolean',
+        default: true,
+        describe: 'write the HTML report at the end (--no-report to skip)',
+      })
+      .option('report-out', {
+        type: 'string',
+        describe: `where the report goes (default ${DEFAULT_OUTPUTS.html})`,
       }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     registerBuiltinMethods();
@@ -133,6 +146,7 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
       } else {
         process.stdout.write(`${formatRunSummary(store, outcomes, (performance.now() - started) / 1000)}\n`);
       }
+      if (args.report && !controller.signal.aborted) writeReportAfterRun(args.store, args.reportOut);
       if (controller.signal.aborted) process.exitCode = 130;
       else if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
     } finally {
@@ -165,4 +179,17 @@ function formatDryRun(
     return `  ${state.padEnd(24)} ${run.experiment} seed ${run.seed}${point ? ` ${point}` : ''}  [${run.key.slice(0, 12)}]`;
   });
   return [`${runs.length} runs planned (nothing run: --dry-run)`, ...lines].join('\n');
+}
+
+/** The report is the last step: if it fails, every run is already in the store, so say so and go on. */
+function writeReportAfterRun(storePath: string, out: string | undefined): void {
+  try {
+    const written = writeReportFile({ storePath, out });
+    process.stdout.write(`report: ${written.path}\n`);
+  } catch (error) {
+    process.stderr.write(
+      `skillbench: the report could not be written (${describeError(error)}); the runs are in ${storePath}, retry with \`skillbench report\`\n`,
+    );
+    process.exitCode = 1;
+  }
 }
