@@ -1,5 +1,6 @@
 /** Registers every method the harness ships (call once before resolving experiment files). */
 import { registerMethod } from '../harness/methods/registry.ts';
+import { bertTaggerMethod } from './bert-tagger/method.ts';
 import { importMethod } from './import/method.ts';
 import { lexiconMethod } from './lexicon/method.ts';
 import { publishedMethod } from './published/method.ts';
@@ -12,4 +13,5 @@ export function registerBuiltinMethods(): void {
   registerMethod(publishedMethod);
   registerMethod(lexiconMethod);
   registerMethod(importMethod);
+  registerMethod(bertTaggerMethod);
 }

@@ -7,7 +7,9 @@ export function openExistingStore(path: string): RunStore {
   if (path !== ':memory:' && !existsSync(path)) {
     throw new InputError(`no tracking store at ${path} (run experiments first, or pass --store)`);
   }
-  return new RunStore(path);
+  const store = new RunStore(path);
+  store.reapAbandonedRuns();
+  return store;
 }
 
 export function parseRunId(raw: unknown): number {

@@ -18,9 +18,10 @@ export interface Method<P = unknown> {
   /**
    * Why this method cannot run on this machine with these params (no weights at the given path,
    * no API endpoint configured), with how to enable it; undefined when it can run. The runner
-   * then records the run as skipped instead of failed.
+   * then records the run as skipped instead of failed. Relative paths in params are relative to
+   * baseDir, the experiment file's folder.
    */
-  unavailable?(params: P): string | undefined | Promise<string | undefined>;
+  unavailable?(params: P, baseDir: string): string | undefined | Promise<string | undefined>;
   /**
    * Inputs outside the params that the run key must cover, such as content hashes of files the
    * params point at (an imported prediction file, a model folder). Paths are relative to baseDir,
@@ -30,7 +31,7 @@ export interface Method<P = unknown> {
   /** The splits this method predicts with these params (default: dev when the experiment has one, and test). */
   predictsSplits?(params: P): ('dev' | 'test')[];
   /** A short human description of the row for reports (model, parameter count, setup). */
-  describe?(params: P): MethodDescription;
+  describe?(params: P, baseDir: string): MethodDescription;
   /**
    * Trains. The model must end up in ctx.artifactDir (so a later process can predict with it) and
    * may also be handed to predict() in memory through ctx.state. Long training checkpoints into

@@ -4,6 +4,7 @@
  * (published.ts), and one row per published experiment no reproduced one claims. Rows of the
  * paper keep the order of published.yaml; rows without published numbers follow.
  */
+import { dirname } from 'node:path';
 import type { MethodDescription } from '../methods/method.ts';
 import { getMethod } from '../methods/registry.ts';
 import type { RunRecord } from '../runner/types.ts';
@@ -40,7 +41,7 @@ const NOT_IN_PAPER = 1e9;
 
 function describeMethod(run: RunRecord): MethodDescription | undefined {
   try {
-    return getMethod(run.spec.method)?.describe?.(run.spec.params);
+    return getMethod(run.spec.method)?.describe?.(run.spec.params, dirname(run.spec.file));
   } catch {
     return undefined;
   }

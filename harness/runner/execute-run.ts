@@ -57,7 +57,7 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
     rmSync(artifactDir, { recursive: true, force: true });
   }
 
-  const reason = await method.unavailable?.(spec.params);
+  const reason = await method.unavailable?.(spec.params, dirname(spec.file));
   if (reason) {
     store.updateRun(run.id, { status: 'skipped', skipReason: reason, phase: null, error: null });
     return finish(store, spec, run.id, 'skipped', reason);
@@ -67,6 +67,7 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   const environment = captureEnvironment();
   const methodFacts: Record<string, unknown> = {};
   const timings: Record<string, number> = { ...run.timings };
+  store.claimRun(run.id);
   store.updateRun(run.id, {
     status: 'running',
     startedAt: run.startedAt ?? new Date().toISOString(),

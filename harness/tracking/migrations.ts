@@ -103,6 +103,14 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'the process running a run, to tell a killed run from a running one',
+    sql: `
+      ALTER TABLE runs ADD COLUMN pid INTEGER;
+      ALTER TABLE runs ADD COLUMN host TEXT;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {

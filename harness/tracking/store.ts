@@ -1,4 +1,5 @@
 import { mkdirSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Prediction } from '../data/types.ts';
@@ -264,6 +265,32 @@ export class RunStore {
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(values);
   }
 
+  /** Marks a run as being run by this process (see reapAbandonedRuns). */
+  claimRun(id: number): void {
+    this.db.prepare('UPDATE runs SET pid = ?, host = ? WHERE id = ?').run(process.pid, hostname(), id);
+  }
+
+  /**
+   * Runs left "running" by a process of this host that no longer exists (killed, crashed) become
+   * "interrupted", so that listings tell the truth; rerunning resumes them. Returns how many.
+   */
+  reapAbandonedRuns(): number {
+    const rows = this.db
+      .prepare("SELECT id, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL")
+      .all(hostname()) as { id: number; pid: number }[];
+    let reaped = 0;
+    for (const row of rows) {
+      if (row.pid === process.pid || processExists(row.pid)) continue;
+      this.db
+        .prepare(
+          "UPDATE runs SET status = 'interrupted', error_message = ? WHERE id = ? AND status = 'running'",
+        )
+        .run(`the process running it (pid ${row.pid}) ended before it finished; rerun to resume`, row.id);
+      reaped++;
+    }
+    return reaped;
+  }
+
   /** Deletes a run with its params, metrics, artifacts rows and predictions (not the files). */
   deleteRun(id: number): boolean {
     return this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
@@ -436,6 +463,16 @@ export class RunStore {
       | undefined;
     if (!row) throw new Error(`experiment "${name}" is not in the store (upsertExperiment first)`);
     return row.id;
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -78,6 +78,10 @@ test('a run killed with SIGKILL resumes without redoing finished work, with iden
   await new Promise((resolve) => child.on('close', resolve));
   const before = readFileSync(calls, 'utf8').split('\n').filter(Boolean);
   t.true(before.filter((l) => l.startsWith('test ')).length < 80, 'it really was killed mid-way');
+  const listed = JSON.parse(
+    (await runCli(['runs', 'ls', '--store', store, '--format', 'json'])).stdout,
+  ) as RunJson[];
+  t.is(listed[0].status, 'interrupted', 'a run whose process is gone is not shown as running');
 
   const resumed = await runCli(['run', '--no-report', file, '--store', store, '--format', 'json'], { env });
   t.is(resumed.code, 0, resumed.stderr);

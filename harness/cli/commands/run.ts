@@ -84,6 +84,9 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
     for (const note of plan.notes) process.stderr.write(`note: ${note}\n`);
 
     const store = new RunStore(args.store);
+    const reaped = store.reapAbandonedRuns();
+    if (reaped > 0)
+      process.stderr.write(`note: ${reaped} run(s) left running by a process that is gone will resume\n`);
     try {
       for (const experiment of plan.experiments) {
         store.upsertExperiment({

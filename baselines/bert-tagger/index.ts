@@ -1,0 +1,2 @@
+export { bertTaggerMethod } from './method.ts';
+export { type TaggerParams, taggerParams } from './params.ts';

@@ -1,0 +1,305 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Fused WebGPU kernels for the ops whose tfjs compositions cost the most dispatches per BERT
+ * step (webgpu-on-gpu.md: the step is dispatch-bound, ~0.1 ms per kernel): LayerNorm forward
+ * and input gradient, the LayerNorm gamma-gradient term, exact-erf GELU forward and gradient,
+ * and AdamW's moment and parameter updates on flat buffers. Each replaces 4-11 tfjs kernels with one. The ops in ../ops use them when they are registered
+ * for the current backend, and their tfjs compositions otherwise.
+ *
+ * Row kernels run one thread per row of [rows, width] (simple, and enough where launch overhead
+ * dominates); elementwise kernels one thread per element.
+ */
+export const LAYER_NORM = 'SkillbenchLayerNorm';
+export const LAYER_NORM_GRAD = 'SkillbenchLayerNormGrad';
+export const LAYER_NORM_GAMMA_TERM = 'SkillbenchLayerNormGammaTerm';
+export const GELU = 'SkillbenchGelu';
+export const GELU_GRAD = 'SkillbenchGeluGrad';
+export const ADAM_MOMENT = 'SkillbenchAdamMoment';
+export const ADAM_UPDATE = 'SkillbenchAdamUpdate';
+
+interface WebGpuBackendLike {
+  runWebGPUProgram(
+    program: object,
+    inputs: tf.TensorInfo[],
+    dtype: tf.DataType,
+    uniforms?: { type: string; data: number[] }[],
+  ): tf.TensorInfo;
+}
+
+const WORKGROUP = 64;
+
+/** (x - mean) * rstd over row `row` of X: shared by the LayerNorm kernels */
+const ROW_STATS = `
+  fn rowMean(base : i32, width : i32) -> f32 {
+    var sum = 0.0;
+    for (var i = 0; i < width; i++) { sum += X[base + i]; }
+    return sum / f32(width);
+  }
+  fn rowRstd(base : i32, width : i32, mean : f32, eps : f32) -> f32 {
+    var sum = 0.0;
+    for (var i = 0; i < width; i++) { let d = X[base + i] - mean; sum += d * d; }
+    return inverseSqrt(sum / f32(width) + eps);
+  }
+`;
+
+const ERF = `
+  // Abramowitz & Stegun 7.1.26, |error| < 1.5e-7 (tfjs's own Erf uses the same formula)
+  fn erfApprox(x : f32) -> f32 {
+    let t = 1.0 / (1.0 + 0.3275911 * abs(x));
+    let poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t;
+    return sign(x) * (1.0 - poly * exp(-x * x));
+  }
+`;
+
+const SOURCES: Record<string, { inputs: string[]; perRow: boolean; code: string; uniforms?: string[] }> = {
+  [ADAM_MOMENT]: {
+    inputs: ['M', 'G', 'Scale'],
+    perRow: false,
+    uniforms: ['beta', 'power'],
+    // beta * m + (1 - beta) * (g * scale)^power: the first (power 1) or second (power 2) moment
+    code: `
+  fn main(index : i32) {
+    if (index < uniforms.size) {
+      let g = G[index] * Scale[0];
+      let term = select(g, g * g, uniforms.power > 1.5);
+      result[index] = uniforms.beta * M[index] + (1.0 - uniforms.beta) * term;
+    }
+  }`,
+  },
+  [ADAM_UPDATE]: {
+    inputs: ['P', 'M', 'V', 'Mask'],
+    perRow: false,
+    uniforms: ['decay', 'stepSize', 'epsHat'],
+    // decoupled weight decay where Mask is 1, then the bias-corrected Adam step
+    code: `
+  fn main(index : i32) {
+    if (index < uniforms.size) {
+      let p = P[index] * (1.0 - uniforms.decay * f32(Mask[index])); // f32(): a cast mask may sit in an i32 buffer
+      result[index] = p - uniforms.stepSize * M[index] / (sqrt(V[index]) + uniforms.epsHat);
+    }
+  }`,
+  },
+  [LAYER_NORM]: {
+    inputs: ['X', 'Gamma', 'Beta'],
+    perRow: true,
+    code: `${ROW_STATS}
+  fn main(index : i32) {
+    if (index >= uniforms.rows) { return; }
+    let width = uniforms.width;
+    let base = index * width;
+    let mean = rowMean(base, width);
+    let rstd = rowRstd(base, width, mean, uniforms.eps);
+    for (var i = 0; i < width; i++) {
+      result[base + i] = (X[base + i] - mean) * rstd * Gamma[i] + Beta[i];
+    }
+  }`,
+  },
+  [LAYER_NORM_GRAD]: {
+    inputs: ['X', 'Gamma', 'Dy'],
+    perRow: true,
+    code: `${ROW_STATS}
+  // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * gamma
+  fn main(index : i32) {
+    if (index >= uniforms.rows) { return; }
+    let width = uniforms.width;
+    let base = index * width;
+    let mean = rowMean(base, width);
+    let rstd = rowRstd(base, width, mean, uniforms.eps);
+    var meanG = 0.0;
+    var meanGX = 0.0;
+    for (var i = 0; i < width; i++) {
+      let g = Dy[base + i] * Gamma[i];
+      meanG += g;
+      meanGX += g * (X[base + i] - mean) * rstd;
+    }
+    meanG = meanG / f32(width);
+    meanGX = meanGX / f32(width);
+    for (var i = 0; i < width; i++) {
+      let g = Dy[base + i] * Gamma[i];
+      result[base + i] = rstd * (g - meanG - (X[base + i] - mean) * rstd * meanGX);
+    }
+  }`,
+  },
+  [LAYER_NORM_GAMMA_TERM]: {
+    inputs: ['X', 'Dy'],
+    perRow: true,
+    code: `${ROW_STATS}
+  // dy * xhat, whose column sums are the gamma gradient
+  fn main(index : i32) {
+    if (index >= uniforms.rows) { return; }
+    let width = uniforms.width;
+    let base = index * width;
+    let mean = rowMean(base, width);
+    let rstd = rowRstd(base, width, mean, uniforms.eps);
+    for (var i = 0; i < width; i++) {
+      result[base + i] = Dy[base + i] * (X[base + i] - mean) * rstd;
+    }
+  }`,
+  },
+  [GELU]: {
+    inputs: ['X'],
+    perRow: false,
+    code: `${ERF}
+  fn main(index : i32) {
+    if (index < uniforms.size) {
+      let x = X[index];
+      result[index] = 0.5 * x * (1.0 + erfApprox(x * 0.7071067811865476));
+    }
+  }`,
+  },
+  [GELU_GRAD]: {
+    inputs: ['X', 'Dy'],
+    perRow: false,
+    code: `${ERF}
+  // d/dx x * Phi(x) = Phi(x) + x * phi(x)
+  fn main(index : i32) {
+    if (index < uniforms.size) {
+      let x = X[index];
+      let cdf = 0.5 * (1.0 + erfApprox(x * 0.7071067811865476));
+      let pdf = exp(-0.5 * x * x) * 0.3989422804014327;
+      result[index] = Dy[index] * (cdf + x * pdf);
+    }
+  }`,
+  },
+};
+
+function kernelFunc(name: string): tf.KernelFunc {
+  const source = SOURCES[name];
+  return ({ inputs, backend, attrs }) => {
+    const tensors = source.inputs.map((input) => (inputs as Record<string, tf.TensorInfo>)[input]);
+    const shape = [...tensors[0].shape];
+    const width = shape[shape.length - 1];
+    const size = shape.reduce((a, b) => a * b, 1);
+    const threads = source.perRow ? size / width : size;
+    const program = {
+      variableNames: source.inputs,
+      outputShape: shape,
+      shaderKey: name,
+      dispatchLayout: { x: shape.map((_, i) => i) },
+      dispatch: [Math.ceil(threads / WORKGROUP), 1, 1] as [number, number, number],
+      workgroupSize: [WORKGROUP, 1, 1] as [number, number, number],
+      size: true,
+      uniforms: source.perRow
+        ? 'rows : i32, width : i32, eps : f32,'
+        : source.uniforms?.map((u) => `${u} : f32,`).join(' '),
+      getUserCode: () => source.code,
+    };
+    const values = (attrs ?? {}) as Record<string, number>;
+    const uniforms = source.perRow
+      ? [
+          { type: 'int32', data: [threads] },
+          { type: 'int32', data: [width] },
+          { type: 'float32', data: [values.eps ?? 0] },
+        ]
+      : source.uniforms?.map((u) => ({ type: 'float32', data: [values[u]] }));
+    return (backend as WebGpuBackendLike).runWebGPUProgram(program, tensors, 'float32', uniforms);
+  };
+}
+
+/**
+ * Registers the fused kernels on webgpu and checks each against the tfjs composition it
+ * replaces on a small random input; a kernel that disagrees (or fails) is removed again.
+ * Returns what was installed and what was not, for the run record.
+ */
+export async function installWebGpuKernels(verify: boolean): Promise<string[]> {
+  const installed: string[] = [];
+  for (const name of Object.keys(SOURCES)) {
+    if (!tf.getKernel(name, 'webgpu'))
+      tf.registerKernel({ kernelName: name, backendName: 'webgpu', kernelFunc: kernelFunc(name) });
+    const problem = verify ? await selfTest(name) : undefined;
+    if (problem) {
+      tf.unregisterKernel(name, 'webgpu');
+      installed.push(`${name}:failed-self-test (${problem})`);
+    } else installed.push(`${name}:wgsl${verify ? '' : ' (unverified)'}`);
+  }
+  return installed;
+}
+
+/** What the self-test feeds each kernel: its inputs and attributes. */
+const TEST_ATTRS: Record<string, tf.NamedAttrMap> = {
+  [ADAM_MOMENT]: { beta: 0.99, power: 2 },
+  [ADAM_UPDATE]: { decay: 0.001, stepSize: 0.01, epsHat: 1e-8 },
+};
+
+/** The reference each kernel must match, written with plain tfjs ops. */
+function reference(
+  name: string,
+  x: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  dy: tf.Tensor2D,
+  eps: number,
+) {
+  const { mean, variance } = tf.moments(x, -1, true);
+  const rstd = tf.rsqrt(tf.add(variance, eps));
+  const xhat = tf.mul(tf.sub(x, mean), rstd);
+  switch (name) {
+    case LAYER_NORM:
+      return tf.add(tf.mul(xhat, gamma), beta);
+    case LAYER_NORM_GRAD: {
+      const g = tf.mul(dy, gamma);
+      return tf.mul(
+        rstd,
+        tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xhat, tf.mean(tf.mul(g, xhat), -1, true))),
+      );
+    }
+    case LAYER_NORM_GAMMA_TERM:
+      return tf.mul(dy, xhat);
+    case GELU:
+      return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+    case ADAM_MOMENT: // M = x, G = dy, Scale = gamma[0]
+      return tf.add(tf.mul(x, 0.99), tf.mul(tf.square(tf.mul(dy, tf.slice(gamma, [0], [1]))), 0.01));
+    case ADAM_UPDATE: {
+      // P = x, M = dy, V = |gamma| broadcast, Mask = 1 where beta > 0
+      const v = tf.abs(gamma);
+      const mask = tf.cast(tf.greater(beta, 0), 'float32');
+      return tf.sub(
+        tf.mul(x, tf.sub(1, tf.mul(mask, 0.001))),
+        tf.div(tf.mul(dy, 0.01), tf.add(tf.sqrt(v), 1e-8)),
+      );
+    }
+    default: {
+      const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5);
+      const pdf = tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+      return tf.mul(dy, tf.add(cdf, tf.mul(x, pdf)));
+    }
+  }
+}
+
+async function selfTest(name: string): Promise<string | undefined> {
+  const eps = 1e-5;
+  const made: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => {
+    made.push(t);
+    return t;
+  };
+  try {
+    const x = keep(tf.randomNormal([37, 24], 0.3, 1.5, 'float32', 1) as tf.Tensor2D);
+    const gamma = keep(tf.randomNormal([24], 1, 0.2, 'float32', 2) as tf.Tensor1D);
+    const beta = keep(tf.randomNormal([24], 0, 0.2, 'float32', 3) as tf.Tensor1D);
+    const dy = keep(tf.randomNormal([37, 24], 0, 1, 'float32', 4) as tf.Tensor2D);
+    const rows = (t: tf.Tensor1D) => keep(tf.tile(tf.reshape(t, [1, 24]), [37, 1]));
+    const all: Record<string, tf.Tensor> = { X: x, Gamma: gamma, Beta: beta, Dy: dy };
+    if (name === ADAM_MOMENT) Object.assign(all, { M: x, G: dy, Scale: keep(tf.slice(gamma, [0], [1])) });
+    if (name === ADAM_UPDATE) {
+      Object.assign(all, {
+        P: x,
+        M: dy,
+        V: keep(tf.abs(rows(gamma))),
+        Mask: keep(tf.cast(tf.greater(rows(beta), 0), 'float32')),
+      });
+    }
+    const inputs = Object.fromEntries(SOURCES[name].inputs.map((input) => [input, all[input]]));
+    const got = keep(tf.engine().runKernel(name, inputs, TEST_ATTRS[name] ?? { eps }) as tf.Tensor);
+    const expected = keep(tf.tidy(() => reference(name, x, gamma, beta, dy, eps)));
+    const [a, b] = await Promise.all([got.data(), expected.data()]);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    return worst < 1e-4 ? undefined : `max |difference| ${worst.toExponential(2)}`;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  } finally {
+    tf.dispose(made);
+  }
+}

@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import { addBroadcast } from '../ops/broadcast-add.ts';
+import { dropout } from '../ops/dropout.ts';
+import { gatherRows } from '../ops/gather-rows.ts';
+import { activation } from '../ops/gelu.ts';
+import { layerNorm } from '../ops/layer-norm.ts';
+import { linear } from '../ops/linear.ts';
+import type { Rng } from '../rng.ts';
+import type { BertConfig } from './config.ts';
+import type { Params } from './params.ts';
+
+export interface EncoderInputs {
+  /** [B, T] int32 */
+  inputIds: tf.Tensor2D;
+  /** [B, T], 1 for real tokens, 0 for padding */
+  attentionMask: tf.Tensor2D;
+  /** [B, T] int32; all zeros when absent */
+  tokenTypeIds?: tf.Tensor2D;
+}
+
+/** Added to attention scores of padded keys; exp() of it underflows to exactly 0. */
+const MASKED = -1e9;
+
+/**
+ * BertModel's forward pass (transformers, eager attention), returning the last hidden state
+ * [B, T, hidden]. Dropout is active only when an rng is given (training). Post-LN blocks:
+ * x = LN(x + Attn(x)); x = LN(x + FFN(x)).
+ */
+export function bertEncode(
+  params: Params,
+  config: BertConfig,
+  inputs: EncoderInputs,
+  rng?: Rng,
+  prefix = 'bert.',
+): tf.Tensor3D {
+  const p = (name: string) => {
+    const tensor = params.get(prefix + name);
+    if (!tensor) throw new Error(`BERT parameter ${prefix}${name} is missing`);
+    return tensor;
+  };
+  const [batch, length] = inputs.inputIds.shape;
+  if (length > config.max_position_embeddings) {
+    throw new Error(
+      `sequence length ${length} exceeds max_position_embeddings ${config.max_position_embeddings}`,
+    );
+  }
+  const d = config.hidden_size;
+  const heads = config.num_attention_heads;
+  const headSize = d / heads;
+  const act = activation(config.hidden_act);
+  const hiddenDrop = config.hidden_dropout_prob;
+  const rows = batch * length;
+
+  // Embeddings: word + absolute position + token type, then LayerNorm and dropout.
+  const words = gatherRows(p('embeddings.word_embeddings.weight'), tf.reshape(inputs.inputIds, [rows]));
+  const positions = tf.slice(p('embeddings.position_embeddings.weight'), [0, 0], [length, d]);
+  const typeTable = p('embeddings.token_type_embeddings.weight');
+  let x = addBroadcast(tf.reshape(words, [batch, length, d]), positions);
+  x = inputs.tokenTypeIds
+    ? tf.add(
+        x,
+        tf.reshape(gatherRows(typeTable, tf.reshape(inputs.tokenTypeIds, [rows])), [batch, length, d]),
+      )
+    : addBroadcast(x, tf.slice(typeTable, [0, 0], [1, d]));
+  x = tf.reshape(x, [rows, d]);
+  x = dropout(
+    layerNorm(x, p('embeddings.LayerNorm.weight'), p('embeddings.LayerNorm.bias'), config.layer_norm_eps),
+    hiddenDrop,
+    rng,
+  );
+
+  // [B, 1, 1, T]: 0 where the key is a real token, MASKED where it is padding.
+  const maskAdd = tf.reshape(tf.mul(tf.sub(1, tf.cast(inputs.attentionMask, 'float32')), MASKED), [
+    batch,
+    1,
+    1,
+    length,
+  ]);
+  const scale = 1 / Math.sqrt(headSize);
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    const l = `encoder.layer.${i}.`;
+    const split = (y: tf.Tensor, perm: number[]) =>
+      tf.transpose(tf.reshape(y, [batch, length, heads, headSize]), perm);
+    // q [B,H,T,dh] (pre-scaled), kT [B,H,dh,T], v [B,H,T,dh]: no transposed matMul in the forward pass.
+    const q = split(
+      tf.mul(linear(x, p(`${l}attention.self.query.weight`), p(`${l}attention.self.query.bias`)), scale),
+      [0, 2, 1, 3],
+    );
+    const kT = split(
+      linear(x, p(`${l}attention.self.key.weight`), p(`${l}attention.self.key.bias`)),
+      [0, 2, 3, 1],
+    );
+    const v = split(
+      linear(x, p(`${l}attention.self.value.weight`), p(`${l}attention.self.value.bias`)),
+      [0, 2, 1, 3],
+    );
+    const probs = dropout(
+      tf.softmax(tf.add(tf.matMul(q, kT), maskAdd)),
+      config.attention_probs_dropout_prob,
+      rng,
+    );
+    const context = tf.reshape(tf.transpose(tf.matMul(probs, v), [0, 2, 1, 3]), [rows, d]);
+    const attended = dropout(
+      linear(context, p(`${l}attention.output.dense.weight`), p(`${l}attention.output.dense.bias`)),
+      hiddenDrop,
+      rng,
+    );
+    x = layerNorm(
+      tf.add(attended, x),
+      p(`${l}attention.output.LayerNorm.weight`),
+      p(`${l}attention.output.LayerNorm.bias`),
+      config.layer_norm_eps,
+    );
+    const inner = act(linear(x, p(`${l}intermediate.dense.weight`), p(`${l}intermediate.dense.bias`)));
+    const out = dropout(
+      linear(inner, p(`${l}output.dense.weight`), p(`${l}output.dense.bias`)),
+      hiddenDrop,
+      rng,
+    );
+    x = layerNorm(
+      tf.add(out, x),
+      p(`${l}output.LayerNorm.weight`),
+      p(`${l}output.LayerNorm.bias`),
+      config.layer_norm_eps,
+    );
+  }
+  return tf.reshape(x, [batch, length, d]) as tf.Tensor3D;
+}

@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../../../harness/util/errors.ts';
+import { type RawTensor, readSafetensorsFile, writeSafetensorsFile } from './safetensors.ts';
+
+/**
+ * A Hugging Face model folder: config.json plus model.safetensors, or a sharded
+ * model.safetensors.index.json whose weight_map names the file of every tensor.
+ */
+export const CONFIG_FILE = 'config.json';
+export const WEIGHTS_FILE = 'model.safetensors';
+export const WEIGHTS_INDEX_FILE = 'model.safetensors.index.json';
+
+export function readJsonFile(path: string): unknown {
+  if (!existsSync(path)) throw new InputError('no such file', path);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputError(`not valid JSON (${(error as Error).message})`, path);
+  }
+}
+
+export function readModelConfig(dir: string): Record<string, unknown> {
+  const config = readJsonFile(join(dir, CONFIG_FILE));
+  if (!config || typeof config !== 'object' || Array.isArray(config)) {
+    throw new InputError('expected a JSON object', join(dir, CONFIG_FILE));
+  }
+  return config as Record<string, unknown>;
+}
+
+/** Every tensor of the checkpoint in dir (one file or all shards), by name. */
+export function readCheckpointWeights(dir: string): Map<string, RawTensor> {
+  const single = join(dir, WEIGHTS_FILE);
+  if (existsSync(single)) return readSafetensorsFile(single).tensors;
+  const indexPath = join(dir, WEIGHTS_INDEX_FILE);
+  if (!existsSync(indexPath)) {
+    const hint = existsSync(join(dir, 'pytorch_model.bin'))
+      ? ' (only pytorch_model.bin is there: convert it with transformers, `model.save_pretrained(dir, safe_serialization=True)`)'
+      : '';
+    throw new InputError(`no ${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}${hint}`, dir);
+  }
+  const index = readJsonFile(indexPath) as { weight_map?: Record<string, string> };
+  if (!index.weight_map || typeof index.weight_map !== 'object') {
+    throw new InputError('has no weight_map', indexPath);
+  }
+  const tensors = new Map<string, RawTensor>();
+  for (const shard of new Set(Object.values(index.weight_map))) {
+    for (const [name, tensor] of readSafetensorsFile(join(dir, shard)).tensors) {
+      if (index.weight_map[name] !== shard) {
+        throw new InputError(`tensor "${name}" is in ${shard} but the index maps it elsewhere`, indexPath);
+      }
+      tensors.set(name, tensor);
+    }
+  }
+  const absent = Object.keys(index.weight_map).filter((name) => !tensors.has(name));
+  if (absent.length > 0)
+    throw new InputError(`shards lack tensors the index lists: ${absent.join(', ')}`, indexPath);
+  return tensors;
+}
+
+/** Writes config.json and model.safetensors (or shards of at most maxShardBytes, with the index). */
+export function writeCheckpoint(
+  dir: string,
+  config: Record<string, unknown>,
+  tensors: Map<string, { shape: number[]; data: Float32Array | Int32Array }>,
+  maxShardBytes = Number.POSITIVE_INFINITY,
+): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
+  const total = [...tensors.values()].reduce((sum, t) => sum + t.data.byteLength, 0);
+  if (total <= maxShardBytes) {
+    writeSafetensorsFile(join(dir, WEIGHTS_FILE), tensors);
+    return;
+  }
+  const shards: Map<string, { shape: number[]; data: Float32Array | Int32Array }>[] = [];
+  let bytes = Number.POSITIVE_INFINITY;
+  for (const name of [...tensors.keys()].sort()) {
+    const tensor = tensors.get(name)!;
+    if (bytes + tensor.data.byteLength > maxShardBytes && bytes > 0) {
+      shards.push(new Map());
+      bytes = 0;
+    }
+    shards[shards.length - 1].set(name, tensor);
+    bytes += tensor.data.byteLength;
+  }
+  const weightMap: Record<string, string> = {};
+  shards.forEach((shard, i) => {
+    const file = `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`;
+    writeSafetensorsFile(join(dir, file), shard);
+    for (const name of shard.keys()) weightMap[name] = file;
+  });
+  writeFileSync(
+    join(dir, WEIGHTS_INDEX_FILE),
+    `${JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2)}\n`,
+  );
+}

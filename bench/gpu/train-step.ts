@@ -1,0 +1,162 @@
+/**
+ * The GPU benchmark entry (bundled by bench/gpu/pack.sh, run by run.sh on the GPU machine): the
+ * bert-tagger's real training step (BERT encoder, packed BIO heads, masked cross-entropy,
+ * clipping, flat AdamW) at bert-base shapes on the webgpu backend. Prints one JSON line with
+ * tokens/s, kernels dispatched per step and the sync points per step, after a numerical check
+ * of the same code against the cpu backend on a tiny config.
+ *
+ *   node train-step.mjs [--backend webgpu|wasm|cpu] [--tiny] [--batch 32] [--length 64]
+ *                       [--steps 20] [--warmup 3] [--no-check] [--group-size N]
+ * --tiny runs a 2-layer, hidden-64 model instead of bert-base (to try the bundle anywhere).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type BackendChoice, isBackendChoice, useBackend } from '../../baselines/neural/backend/choose.ts';
+import { BERT_BASE, createBenchStep, type StepShape } from '../neural-setup.ts';
+
+/**
+ * tf.profile entries that launch no GPU work: reshapes and identities only relabel a buffer;
+ * `forward` (a custom gradient) and `*__op` (an op wrapper) list their inner kernels on their own.
+ */
+const NO_DISPATCH = new Set(['Reshape', 'Identity', 'forward', 'fusedMatMul__op', 'logSoftmax__op']);
+
+const TINY: StepShape = { layers: 2, hidden: 64, heads: 4, ffn: 128, vocab: 3000, batch: 8, length: 32 };
+
+interface Options {
+  backend: BackendChoice;
+  tiny: boolean;
+  batch?: number;
+  length?: number;
+  steps: number;
+  warmup: number;
+  check: boolean;
+  groupSize?: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { backend: 'webgpu', tiny: false, steps: 20, warmup: 3, check: true };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--tiny') options.tiny = true;
+    else if (flag === '--no-check') options.check = false;
+    else if (flag === '--backend') {
+      const v = value();
+      if (!isBackendChoice(v)) throw new Error(`unknown backend ${v}`);
+      options.backend = v;
+    } else if (flag === '--batch') options.batch = Number(value());
+    else if (flag === '--length') options.length = Number(value());
+    else if (flag === '--steps') options.steps = Number(value());
+    else if (flag === '--warmup') options.warmup = Number(value());
+    else if (flag === '--group-size') options.groupSize = Number(value());
+    else throw new Error(`unknown flag ${flag}`);
+  }
+  return options;
+}
+
+/** Losses of a few steps of the tiny config, same seeds: the backend's numbers against cpu's. */
+async function numericsCheck(
+  route: BackendChoice,
+): Promise<{ cpu: number[]; backend: number[]; maxRelative: number }> {
+  const losses = async (backend: BackendChoice) => {
+    await useBackend(backend);
+    const bench = createBenchStep(TINY, { seed: 7 });
+    const out: number[] = [];
+    for (let i = 0; i < 4; i++) out.push(await bench.step());
+    bench.dispose();
+    return out;
+  };
+  const cpu = await losses('cpu');
+  const backend = await losses(route);
+  const maxRelative = Math.max(...cpu.map((c, i) => Math.abs(c - backend[i]) / Math.abs(c)));
+  return { cpu, backend, maxRelative };
+}
+
+/** Counts reads back from the device during fn: every one is a sync point. */
+async function countReads<T>(fn: () => Promise<T>): Promise<{ result: T; reads: number }> {
+  const backend = tf.backend() as unknown as Record<string, (...args: unknown[]) => unknown>;
+  let reads = 0;
+  const originals = { read: backend.read, readSync: backend.readSync };
+  backend.read = (...args) => {
+    reads++;
+    return originals.read.apply(backend, args);
+  };
+  backend.readSync = (...args) => {
+    reads++;
+    return originals.readSync.apply(backend, args);
+  };
+  try {
+    return { result: await fn(), reads };
+  } finally {
+    backend.read = originals.read;
+    backend.readSync = originals.readSync;
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const check = options.check ? await numericsCheck(options.backend) : undefined;
+  const record = await useBackend(options.backend);
+  const base = options.tiny ? TINY : BERT_BASE;
+  const shape: StepShape = {
+    ...base,
+    batch: options.batch ?? base.batch,
+    length: options.length ?? base.length,
+  };
+  const bench = createBenchStep(shape, options.groupSize ? { groupSize: options.groupSize } : {});
+  const warmStart = performance.now();
+  for (let i = 0; i < options.warmup; i++) await bench.step();
+  const warmupMs = performance.now() - warmStart;
+
+  const started = performance.now();
+  let loss = 0;
+  for (let i = 0; i < options.steps; i++) loss = await bench.step();
+  const msPerStep = (performance.now() - started) / options.steps;
+
+  const { reads } = await countReads(() => bench.step());
+  const profile = await tf.profile(() => bench.stepTensors());
+  const byKernel = new Map<string, { count: number; ms: number }>();
+  for (const k of profile.kernels) {
+    const entry = byKernel.get(k.name) ?? { count: 0, ms: 0 };
+    entry.count++;
+    // without timestamp queries the webgpu backend reports nonsense times; keep only sane ones
+    if (typeof k.kernelTimeMs === 'number' && k.kernelTimeMs >= 0) entry.ms += k.kernelTimeMs;
+    byKernel.set(k.name, entry);
+  }
+  const dispatches = profile.kernels.filter((k) => !NO_DISPATCH.has(k.name)).length;
+  const topKernels = [...byKernel]
+    .sort((a, b) => b[1].count - a[1].count)
+    .slice(0, 15)
+    .map(([name, e]) => ({ name, count: e.count, ms: Number(e.ms.toFixed(2)) }));
+  const report = {
+    backend: record.route,
+    adapter: record.adapter,
+    kernelFixes: record.kernelFixes,
+    tfjs: record.tfjsVersion,
+    shape,
+    parameters: bench.parameters,
+    warmupMs: Math.round(warmupMs),
+    msPerStep: Number(msPerStep.toFixed(1)),
+    tokensPerSecond: Math.round((shape.batch * shape.length) / (msPerStep / 1000)),
+    lastLoss: loss,
+    kernelsPerStep: profile.kernels.length,
+    dispatchesPerStep: dispatches,
+    syncPointsPerStep: reads,
+    topKernelsByCount: topKernels,
+    memory: { tensors: tf.memory().numTensors, mb: Math.round(tf.memory().numBytes / 1e6) },
+    numericsCheck: check,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  process.stderr.write(
+    `${record.route}${record.adapter ? ` (${record.adapter.vendor} ${record.adapter.architecture} ${record.adapter.device})` : ''}: ` +
+      `${shape.layers}L/${shape.hidden}H B ${shape.batch} T ${shape.length}: ${report.msPerStep} ms/step = ${report.tokensPerSecond} tokens/s, ` +
+      `${dispatches} dispatches/step (${report.kernelsPerStep} kernel calls), ${reads} sync point(s)/step` +
+      `${check ? `; numerics vs cpu: max relative loss difference ${check.maxRelative.toExponential(2)}` : ''}\n`,
+  );
+  bench.dispose();
+}
+
+await main();
