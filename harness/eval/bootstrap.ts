@@ -9,9 +9,8 @@
  */
 
 import type { Sentence } from '../data/types.ts';
-import { F1_METRIC_NAMES, f1Metric } from './f1-metrics.ts';
-import { mulberry32, type Random } from './prng.ts';
-import { addRow, blockStats, type ResampleUnit, resamplingBlocks } from './resampling.ts';
+import { checkMetricColumns, F1_METRIC_NAMES, f1Metric } from './f1-metrics.ts';
+import { type ResampleUnit, resampledColumnSums, resamplingBlocks } from './resampling.ts';
 import { type SentenceStats, STAT_COUNT, sumRows } from './sentence-stats.ts';
 
 export interface BootstrapOptions {
@@ -49,20 +48,6 @@ export const BOOTSTRAP_DESCRIPTION =
   'nereval is approximated: each chunk is attributed to the sentence holding its first token, ' +
   'so a resample keeps the chunk boundaries of the full file (differs only for chunks crossing a sentence boundary).';
 
-/** Draws `units` block indices with replacement and returns the summed statistics. */
-export function resampleTotals(
-  blocks: Float64Array,
-  units: number,
-  random: Random,
-  drawn: Int32Array,
-): Float64Array {
-  drawn.fill(0);
-  for (let k = 0; k < units; k++) drawn[random.int(units)]++;
-  const totals = new Float64Array(STAT_COUNT);
-  for (let b = 0; b < units; b++) if (drawn[b] > 0) addRow(totals, blocks, b, drawn[b]);
-  return totals;
-}
-
 /** numpy's default ('linear') quantile of sorted values. */
 export function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -72,7 +57,10 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 }
 
-/** `stats` from computeSentenceStats over `gold` (whose docIds make the document blocks). */
+/**
+ * `stats` from computeSentenceStats over `gold` (whose docIds make the document blocks). A
+ * resample sums only the columns the requested metrics read.
+ */
 export function bootstrapConfidenceIntervals(
   stats: SentenceStats,
   gold: readonly Pick<Sentence, 'docId'>[],
@@ -83,14 +71,18 @@ export function bootstrapConfidenceIntervals(
   const level = options.level ?? 0.95;
   const seed = options.seed ?? 0;
   const names = options.metrics ?? F1_METRIC_NAMES;
+  checkMetricColumns(stats, names);
   const metrics = names.map((name) => f1Metric(name).compute);
-  const perBlock = blockStats(stats, blocks);
+  const columns = [...new Set(names.flatMap((name) => f1Metric(name).columns))].sort((a, b) => a - b);
+  const width = columns.length;
   const units = blocks.length - 1;
-  const random = mulberry32(seed);
-  const drawn = new Int32Array(units);
+  // each column's sum in every resample (made once per statistics, seed and resample count)
+  const sums = resampledColumnSums(stats, blocks, columns, options.resamples, seed);
   const samples = names.map(() => new Float64Array(options.resamples));
+  // the metrics read full-width totals; only their columns are ever filled in
+  const totals = new Float64Array(STAT_COUNT);
   for (let r = 0; r < options.resamples; r++) {
-    const totals = resampleTotals(perBlock, units, random, drawn);
+    for (let c = 0; c < width; c++) totals[columns[c]] = sums[c][r];
     for (let m = 0; m < metrics.length; m++) samples[m][r] = metrics[m](totals);
   }
   const full = sumRows(stats);

@@ -20,6 +20,9 @@ export const PREDICTED_KINDS = ['exact', 'boundary', 'label', 'label_boundary', 
 export type PredictedKind = (typeof PREDICTED_KINDS)[number];
 export const GOLD_KINDS = ['exact', 'boundary', 'label', 'label_boundary', 'missed'] as const;
 export type GoldKind = (typeof GOLD_KINDS)[number];
+/** Every kind a span can have, predicted kinds first. */
+export const SPAN_KINDS = [...PREDICTED_KINDS, 'missed'] as const;
+export type SpanKind = (typeof SPAN_KINDS)[number];
 
 export const LENGTH_BUCKETS = ['1', '2', '3-4', '5-8', '9+'] as const;
 export type LengthBucket = (typeof LENGTH_BUCKETS)[number];
@@ -56,32 +59,81 @@ export const ERROR_ANALYSIS_RULE =
   'sentence (exact > label > boundary > label_boundary > spurious/missed); overlap = at least one shared token; ' +
   'predictions are deduplicated first; no one-to-one assignment, so the two sides are counted separately.';
 
-function sameExtent(a: Span, b: Span): boolean {
-  return a.start === b.start && a.end === b.end;
-}
+// Kind codes: indices into SPAN_KINDS (the predicted kinds, then missed).
+const EXACT = 0;
+const BOUNDARY = 1;
+const LABEL = 2;
+const LABEL_BOUNDARY = 3;
+const SPURIOUS = 4;
+const MISSED = 5;
+/** Among the relations of overlapping spans, lower is closer (label > boundary > label_boundary). */
+const RANK = [0, 1, 0, 2];
 
-function overlaps(a: Span, b: Span): boolean {
-  return a.start < b.end && b.start < a.end;
-}
-
-/** The closest relation of `span` to any of `others`, or undefined when it overlaps none. */
-function relation(
-  span: Span,
-  others: readonly Span[],
-): 'exact' | 'label' | 'boundary' | 'label_boundary' | undefined {
-  let best: 'label' | 'boundary' | 'label_boundary' | undefined;
-  const rank = { label: 0, boundary: 1, label_boundary: 2 } as const;
-  for (const other of others) {
-    let found: 'label' | 'boundary' | 'label_boundary' | undefined;
-    if (sameExtent(span, other)) {
-      if (span.label === other.label) return 'exact';
-      found = 'label';
-    } else if (overlaps(span, other)) {
-      found = span.label === other.label ? 'boundary' : 'label_boundary';
+/**
+ * The closest relation of `span` to any of `others` (EXACT, LABEL, BOUNDARY or LABEL_BOUNDARY),
+ * or -1 when it overlaps none.
+ */
+function relation(span: Span, others: readonly Span[]): number {
+  let best = -1;
+  for (let k = 0; k < others.length; k++) {
+    const other = others[k];
+    let found: number;
+    if (span.start === other.start && span.end === other.end) {
+      if (span.label === other.label) return EXACT;
+      found = LABEL;
+    } else if (span.start < other.end && other.start < span.end) {
+      found = span.label === other.label ? BOUNDARY : LABEL_BOUNDARY;
+    } else {
+      continue;
     }
-    if (found && (!best || rank[found] < rank[best])) best = found;
+    if (best < 0 || RANK[found] < RANK[best]) best = found;
   }
   return best;
+}
+
+/**
+ * The per-span classifier (ERROR_ANALYSIS_RULE), as codes: writes the kind of each predicted span
+ * to `predicted[k]` and of each gold span to `gold[k]`, as indices into SPAN_KINDS. Repeats on
+ * either side change nothing: a span's kind depends only on its value and on the set of spans on
+ * the other side.
+ */
+export function classifySpanCodes(
+  gold: readonly Span[],
+  prediction: readonly Span[],
+  predicted: Int32Array | number[],
+  goldKinds: Int32Array | number[],
+): void {
+  for (let k = 0; k < prediction.length; k++) {
+    const found = relation(prediction[k], gold);
+    predicted[k] = found < 0 ? SPURIOUS : found;
+  }
+  for (let k = 0; k < gold.length; k++) {
+    const found = relation(gold[k], prediction);
+    goldKinds[k] = found < 0 ? MISSED : found;
+  }
+}
+
+/** The kind of every span of one sentence, each side in its own order. */
+export interface SpanClassification {
+  /** per predicted span (an exact repeat has the kind of the span it repeats) */
+  predicted: PredictedKind[];
+  /** per gold span */
+  gold: GoldKind[];
+}
+
+/**
+ * Classifies each predicted and each gold span of one sentence by its closest relation to any
+ * span on the other side (ERROR_ANALYSIS_RULE): exact, label, boundary or label_boundary, else
+ * spurious (a prediction) or missed (a gold).
+ */
+export function classifySpans(gold: readonly Span[], prediction: readonly Span[]): SpanClassification {
+  const predicted: number[] = [];
+  const goldKinds: number[] = [];
+  classifySpanCodes(gold, prediction, predicted, goldKinds);
+  return {
+    predicted: predicted.map((code) => SPAN_KINDS[code] as PredictedKind),
+    gold: goldKinds.map((code) => SPAN_KINDS[code] as GoldKind),
+  };
 }
 
 function emptySide<K extends string>(kinds: readonly K[]): SideAnalysis<K> {
@@ -98,53 +150,108 @@ function emptySide<K extends string>(kinds: readonly K[]): SideAnalysis<K> {
   };
 }
 
-function record<K extends string>(
-  side: SideAnalysis<K>,
-  kind: K,
-  span: Span,
-  sentenceId: string,
-  examples: number,
-) {
-  side.total++;
-  side.counts[kind]++;
-  side.per_label[span.label][kind]++;
-  side.by_length[lengthBucket(span.end - span.start)][kind]++;
-  const ids = side.examples[kind];
-  if (ids.length < examples && ids.at(-1) !== sentenceId) ids.push(sentenceId);
+function bucketIndex(tokens: number): number {
+  if (tokens <= 1) return 0;
+  if (tokens === 2) return 1;
+  if (tokens <= 4) return 2;
+  if (tokens <= 8) return 3;
+  return 4;
 }
 
-function uniqueSpans(spans: readonly Span[]): { unique: Span[]; duplicates: number } {
-  const seen = new Set<string>();
-  const unique: Span[] = [];
-  for (const span of spans) {
-    const key = `${span.label}:${span.start}:${span.end}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(span);
+/** One side's counts by kind (its five kinds in order), label and length bucket, then its analysis. */
+class SideTally {
+  total = 0;
+  readonly counts = new Float64Array(5);
+  readonly perLabel = new Float64Array(LABELS.length * 5);
+  readonly byLength = new Float64Array(LENGTH_BUCKETS.length * 5);
+  readonly examples: string[][] = [[], [], [], [], []];
+
+  constructor(private readonly limit: number) {}
+
+  add(kind: number, span: Span, sentenceId: string): void {
+    this.total++;
+    this.counts[kind]++;
+    this.perLabel[LABELS.indexOf(span.label) * 5 + kind]++;
+    this.byLength[bucketIndex(span.end - span.start) * 5 + kind]++;
+    const ids = this.examples[kind];
+    if (ids.length < this.limit && ids.at(-1) !== sentenceId) ids.push(sentenceId);
   }
-  return { unique, duplicates: spans.length - unique.length };
+
+  build<K extends string>(kinds: readonly K[]): SideAnalysis<K> {
+    const side = emptySide(kinds);
+    side.total = this.total;
+    kinds.forEach((kind, k) => {
+      side.counts[kind] = this.counts[k];
+      LABELS.forEach((label, l) => {
+        side.per_label[label][kind] = this.perLabel[l * 5 + k];
+      });
+      LENGTH_BUCKETS.forEach((bucket, b) => {
+        side.by_length[bucket][kind] = this.byLength[b * 5 + k];
+      });
+      side.examples[kind] = this.examples[k];
+    });
+    return side;
+  }
 }
 
-/** `predictions[i]` is the prediction for `gold[i]`. */
+/** Whether spans[k] repeats an earlier span of the list exactly. */
+function repeatsEarlier(spans: readonly Span[], k: number): boolean {
+  const span = spans[k];
+  for (let j = 0; j < k; j++) {
+    const other = spans[j];
+    if (other.start === span.start && other.end === span.end && other.label === span.label) return true;
+  }
+  return false;
+}
+
+const NO_SPANS: readonly Span[] = [];
+
+/**
+ * `predictions[i]` is the prediction for `gold[i]`. Every span is classified by classifySpanCodes;
+ * each side is counted once per distinct span (predictions are deduplicated first, as the rule
+ * says). `onSentence` receives the kind codes (indices into SPAN_KINDS) of every predicted and gold
+ * span of each sentence with a span on either side; the arrays are reused once it returns.
+ */
 export function analyzeErrors(
   gold: readonly Sentence[],
   predictions: readonly Prediction[],
-  options: { examples?: number } = {},
+  options: {
+    examples?: number;
+    onSentence?: (index: number, predicted: Int32Array, gold: Int32Array) => void;
+  } = {},
 ): ErrorAnalysis {
   const examples = options.examples ?? 5;
-  const predicted = emptySide(PREDICTED_KINDS);
-  const goldSide = emptySide(GOLD_KINDS);
+  const predicted = new SideTally(examples);
+  const goldSide = new SideTally(examples);
   const issues: ErrorAnalysis['issues'] = {};
   let duplicates = 0;
-  gold.forEach((sentence, i) => {
+  let predictedKinds = new Int32Array(16);
+  let goldKinds = new Int32Array(16);
+  for (let i = 0; i < gold.length; i++) {
+    const sentence = gold[i];
     const prediction = predictions[i];
-    const { unique, duplicates: repeated } = uniqueSpans(prediction?.spans ?? []);
-    duplicates += repeated;
-    const goldSpans = uniqueSpans(sentence.spans).unique;
-    for (const span of unique)
-      record(predicted, relation(span, goldSpans) ?? 'spurious', span, sentence.id, examples);
-    for (const span of goldSpans)
-      record(goldSide, relation(span, unique) ?? 'missed', span, sentence.id, examples);
+    const spans = prediction?.spans ?? NO_SPANS;
+    const goldSpans = sentence.spans;
+    if (spans.length > 0 || goldSpans.length > 0) {
+      if (predictedKinds.length < spans.length) predictedKinds = new Int32Array(2 * spans.length);
+      if (goldKinds.length < goldSpans.length) goldKinds = new Int32Array(2 * goldSpans.length);
+      classifySpanCodes(goldSpans, spans, predictedKinds, goldKinds);
+      for (let k = 0; k < spans.length; k++) {
+        if (repeatsEarlier(spans, k)) duplicates++;
+        else predicted.add(predictedKinds[k], spans[k], sentence.id);
+      }
+      for (let k = 0; k < goldSpans.length; k++) {
+        // the gold side's fifth kind, missed, is code MISSED (its kinds skip spurious)
+        const kind = goldKinds[k];
+        if (!repeatsEarlier(goldSpans, k))
+          goldSide.add(kind === MISSED ? 4 : kind, goldSpans[k], sentence.id);
+      }
+      options.onSentence?.(
+        i,
+        predictedKinds.subarray(0, spans.length),
+        goldKinds.subarray(0, goldSpans.length),
+      );
+    }
     for (const issue of prediction?.issues ?? []) {
       issues[issue.kind] ??= { count: 0, examples: [] };
       const entry = issues[issue.kind];
@@ -152,6 +259,12 @@ export function analyzeErrors(
       if (entry.examples.length < examples && entry.examples.at(-1) !== sentence.id)
         entry.examples.push(sentence.id);
     }
-  });
-  return { rule: ERROR_ANALYSIS_RULE, predicted, gold: goldSide, duplicates, issues };
+  }
+  return {
+    rule: ERROR_ANALYSIS_RULE,
+    predicted: predicted.build(PREDICTED_KINDS),
+    gold: goldSide.build(GOLD_KINDS),
+    duplicates,
+    issues,
+  };
 }

@@ -14,68 +14,74 @@
  * resample that breaks up adjacent sentences is scored as if each chunk kept the neighbours it had
  * in the full file (an approximation: it only differs when a chunk crosses a sentence boundary).
  */
-import { type BioLayers, type BioTag, LABELS, type Label } from '../data/types.ts';
+import { type BioLayers, LABELS, type Label } from '../data/types.ts';
+import { type BioColumns, bioColumns, TAG_B, TAG_I, TAG_O } from './bio-columns.ts';
 import { countScore, f1OfCounts } from './metrics.ts';
 import type { CountScore, NerevalResult } from './types.ts';
 
 /** Per level (SKILL, then KNOWLEDGE): tp (correct chunks), guessed chunks, gold chunks. */
 export const NEREVAL_STAT_COUNT = LABELS.length * 3;
+const LABEL_COUNT = LABELS.length;
+// the tag codes of bio-columns.ts, as module constants (an imported binding is a getter call per read)
+const O = TAG_O;
+const B = TAG_B;
+const I = TAG_I;
 const TP = 0;
 const GUESSED = 1;
 const GOLD = 2;
 
-/** The perl script's endOfChunk: a chunk closed between the previous and the current tag. */
-function endOfChunk(previous: BioTag, current: BioTag): boolean {
-  return previous !== 'O' && current !== 'I';
-}
-
-/** The perl script's startOfChunk: B always, and I right after O (an orphan I). */
-function startOfChunk(previous: BioTag, current: BioTag): boolean {
-  return current === 'B' || (previous === 'O' && current === 'I');
-}
-
-/** One column carries one type: the type of O is empty, of B and I the column's type. */
-function typeOf(tag: BioTag): number {
-  return tag === 'O' ? 0 : 1;
-}
-
 /**
- * One level, the whole corpus in order: `gold[s]` and `guessed[s]` are the tags of sentence s.
- * Writes tp/guessed/gold of each sentence to `out[s * stride + offset + ...]`.
+ * One level over the sentences `sentences` (all, in order, when omitted) read as one file: the
+ * perl script's loop on tag codes (bio-columns.ts). endOfChunk: a chunk closed between the previous
+ * and the current tag (previous not O, current not I); startOfChunk: B always, and I right after O
+ * (an orphan I); a column carries one type, so the type of O is empty and of B and I the column's.
+ * Writes tp/guessed/gold of the k-th sentence read, s, to `out[row * stride + offset + ...]` where
+ * row is `rowOf[s]` when given, else k (a stride of 0 sums everything into one row). Only
+ * sentences with a tag other than O on some side count anything, so only they need a row.
  */
 function scoreLevel(
-  gold: readonly (readonly BioTag[])[],
-  guessed: readonly (readonly BioTag[])[],
+  gold: Uint8Array,
+  goldTagged: Uint8Array,
+  guessed: Uint8Array,
+  guessedTagged: Uint8Array,
+  offsets: Int32Array,
+  sentences: ArrayLike<number> | undefined,
+  rowOf: Int32Array | undefined,
   out: Float64Array,
   stride: number,
   offset: number,
 ): void {
-  let lastGold: BioTag = 'O';
-  let lastGuessed: BioTag = 'O';
+  let lastGold = O;
+  let lastGuessed = O;
   let inCorrect = false;
-  let correctStartSentence = -1;
-  for (let s = 0; s < gold.length; s++) {
-    const goldTags = gold[s];
-    const guessedTags = guessed[s];
-    const row = s * stride + offset;
-    for (let t = 0; t < goldTags.length; t++) {
-      const g = goldTags[t];
-      const p = guessedTags[t];
+  let correctRow = 0;
+  const count = sentences ? sentences.length : offsets.length - 1;
+  for (let k = 0; k < count; k++) {
+    const s = sentences ? sentences[k] : k;
+    const row = (rowOf ? rowOf[s] : k) * stride + offset;
+    const from = offsets[s];
+    let to = offsets[s + 1];
+    // All O on both sides: after the first token (which may close a chunk) nothing can happen.
+    if (goldTagged[s] === 0 && guessedTagged[s] === 0 && to > from + 1) to = from + 1;
+    for (let t = from; t < to; t++) {
+      const g = gold[t];
+      const p = guessed[t];
       if (inCorrect) {
-        const goldEnds = endOfChunk(lastGold, g);
-        const guessedEnds = endOfChunk(lastGuessed, p);
+        const goldEnds = lastGold !== O && g !== I;
+        const guessedEnds = lastGuessed !== O && p !== I;
         if (goldEnds && guessedEnds) {
           inCorrect = false;
-          out[correctStartSentence * stride + offset + TP] += 1;
-        } else if (goldEnds !== guessedEnds || typeOf(g) !== typeOf(p)) {
+          out[correctRow + TP] += 1;
+        } else if (goldEnds !== guessedEnds || (g === O) !== (p === O)) {
           inCorrect = false;
         }
       }
-      const goldStarts = startOfChunk(lastGold, g);
-      const guessedStarts = startOfChunk(lastGuessed, p);
-      if (goldStarts && guessedStarts && typeOf(g) === typeOf(p)) {
+      const goldStarts = g === B || (lastGold === O && g === I);
+      const guessedStarts = p === B || (lastGuessed === O && p === I);
+      // (the perl script also asks for equal types here; two starting tags are never O, so they agree)
+      if (goldStarts && guessedStarts) {
         inCorrect = true;
-        correctStartSentence = s;
+        correctRow = row;
       }
       if (goldStarts) out[row + GOLD] += 1;
       if (guessedStarts) out[row + GUESSED] += 1;
@@ -84,6 +90,37 @@ function scoreLevel(
     }
   }
   // No final flush: a correct chunk still open here is not counted (the perl script's behaviour).
+}
+
+/**
+ * Runs both levels over the sentences `sentences` of the columns (all, in order, when omitted)
+ * as one file; per-sentence counts, NEREVAL_STAT_COUNT per sentence read, at
+ * `out[row * stride + offset]`, row as scoreLevel says (see the file comment for how chunks are
+ * attributed to sentences).
+ */
+export function nerevalCountsPrepared(
+  gold: BioColumns,
+  guessed: BioColumns,
+  out: Float64Array,
+  stride: number,
+  offset: number,
+  sentences?: ArrayLike<number>,
+  rowOf?: Int32Array,
+): void {
+  for (let level = 0; level < LABEL_COUNT; level++) {
+    scoreLevel(
+      gold.tags[level],
+      gold.tagged[level],
+      guessed.tags[level],
+      guessed.tagged[level],
+      gold.offsets,
+      sentences,
+      rowOf,
+      out,
+      stride,
+      offset + level * 3,
+    );
+  }
 }
 
 /**
@@ -98,15 +135,18 @@ export function nerevalSentenceCounts(
   stride = NEREVAL_STAT_COUNT,
   offset = 0,
 ): Float64Array {
-  LABELS.forEach((label, level) => {
-    scoreLevel(
-      gold.map((layers) => layers[label]),
-      guessed.map((layers) => layers[label]),
-      out,
-      stride,
-      offset + level * 3,
-    );
-  });
+  const goldColumns = bioColumns(gold);
+  const guessedColumns = bioColumns(guessed);
+  for (let s = 0; s < gold.length; s++) {
+    for (const label of LABELS) {
+      if (guessed[s][label].length !== gold[s][label].length) {
+        throw new Error(
+          `nereval: sentence ${s} has ${gold[s][label].length} gold and ${guessed[s][label].length} guessed ${label} tags`,
+        );
+      }
+    }
+  }
+  nerevalCountsPrepared(goldColumns, guessedColumns, out, stride, offset);
   return out;
 }
 
@@ -128,15 +168,21 @@ export function nerevalFromCounts(counts: ArrayLike<number>, offset = 0): Nereva
 
 /** F1 of one level, or of both combined, straight from summed counts. */
 export function nerevalF1(counts: ArrayLike<number>, offset: number, level: Label | 'combined'): number {
+  return level === 'combined'
+    ? nerevalF1At(counts, offset, 0, LABEL_COUNT)
+    : nerevalF1At(counts, offset, LABELS.indexOf(level), LABELS.indexOf(level) + 1);
+}
+
+/** F1 of the counts of levels from .. to - 1 summed. */
+function nerevalF1At(counts: ArrayLike<number>, offset: number, from: number, to: number): number {
   let tp = 0;
   let guessed = 0;
   let gold = 0;
-  LABELS.forEach((label, i) => {
-    if (level !== 'combined' && level !== label) return;
+  for (let i = from; i < to; i++) {
     tp += counts[offset + i * 3 + TP];
     guessed += counts[offset + i * 3 + GUESSED];
     gold += counts[offset + i * 3 + GOLD];
-  });
+  }
   return f1OfCounts(tp, guessed - tp, gold - tp);
 }
 

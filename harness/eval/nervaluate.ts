@@ -10,6 +10,7 @@
  */
 import { LABELS, type Label, type Span } from '../data/types.ts';
 import { harmonicMean, ratio } from './metrics.ts';
+import { type SpanTable, spanTable } from './span-table.ts';
 import {
   NERVALUATE_OUTCOMES,
   NERVALUATE_SCHEMAS,
@@ -25,6 +26,10 @@ const SCOPES = 1 + LABELS.length;
 const SCHEMA_COUNT = NERVALUATE_SCHEMAS.length;
 const OUTCOME_COUNT = NERVALUATE_OUTCOMES.length;
 export const NERVALUATE_STAT_COUNT = SCOPES * SCHEMA_COUNT * OUTCOME_COUNT;
+
+// imported functions as module constants (each read of an imported binding is a getter call)
+const harmonicMeanOf = harmonicMean;
+const ratioOf = ratio;
 
 const STRICT = 0;
 const EXACT = 1;
@@ -49,19 +54,148 @@ export function nervaluateStatIndex(
   );
 }
 
-/** nervaluate's own span form: inclusive end. */
-interface InclusiveSpan {
-  label: Label;
-  start: number;
-  end: number;
+/**
+ * Gold spans in nervaluate's order: each sentence's golds sorted by start (a stable sort, like
+ * Python's list.sort, so golds with equal starts keep the dataset's order).
+ */
+export interface NervaluateGold extends SpanTable {
+  /**
+   * nervaluate marks golds by value (`true in true_which_overlapped_with_pred`), so equal golds
+   * share one mark: canonical[i] is the row of the first gold of the same sentence equal to gold i.
+   */
+  canonical: Int32Array;
 }
 
-function toInclusive(span: Span): InclusiveSpan {
-  return { label: span.label, start: span.start, end: span.end - 1 };
+/** Prepares the golds of every sentence once (they are the same for every system scored). */
+export function nervaluateGold(lists: readonly { readonly spans: readonly Span[] }[]): NervaluateGold {
+  // Array.prototype.sort is stable, like Python's list.sort.
+  const table = spanTable(
+    lists.map((list) => ({ spans: [...list.spans].sort((a, b) => a.start - b.start) })),
+  );
+  const canonical = new Int32Array(table.start.length);
+  const { offsets, start, end, label } = table;
+  for (let s = 0; s + 1 < offsets.length; s++) {
+    for (let i = offsets[s]; i < offsets[s + 1]; i++) {
+      let first = i;
+      for (let j = offsets[s]; j < i; j++) {
+        if (start[j] === start[i] && end[j] === end[i] && label[j] === label[i]) {
+          first = j;
+          break;
+        }
+      }
+      canonical[i] = first;
+    }
+  }
+  return { ...table, canonical };
 }
 
-function sameSpan(a: InclusiveSpan, b: InclusiveSpan): boolean {
-  return a.start === b.start && a.end === b.end && a.label === b.label;
+// Scratch space of countNervaluatePrepared, grown as needed (no allocation per sentence).
+let predOrder = new Int32Array(64);
+let marked = new Uint8Array(64);
+
+function add(out: Float64Array, offset: number, label: number, schema: number, outcome: number): void {
+  out[offset + schema * OUTCOME_COUNT + outcome] += 1;
+  out[offset + ((1 + label) * SCHEMA_COUNT + schema) * OUTCOME_COUNT + outcome] += 1;
+}
+
+function addAll(out: Float64Array, offset: number, label: number, outcome: number): void {
+  for (let schema = 0; schema < SCHEMA_COUNT; schema++) add(out, offset, label, schema, outcome);
+}
+
+/**
+ * Adds the counts of one sentence to `out` (at `offset`): the golds of sentence `g` of `gold`
+ * against the predictions of sentence `p` of `pred`, which must be in the order the method
+ * produced them (ties on the end keep that order). Ends are exclusive here; the comparisons are
+ * nervaluate's on inclusive ranges, rewritten (for integers, `a <= b - 1` is `a < b`).
+ */
+export function countNervaluatePrepared(
+  gold: NervaluateGold,
+  g: number,
+  pred: SpanTable,
+  p: number,
+  out: Float64Array,
+  offset: number,
+): void {
+  const gFrom = gold.offsets[g];
+  const gTo = gold.offsets[g + 1];
+  const pFrom = pred.offsets[p];
+  const n = pred.offsets[p + 1] - pFrom;
+  if (gFrom === gTo && n === 0) return;
+  const predEnd = pred.end;
+  // the predictions sorted by end, stable (insertion sort: a sentence has a handful)
+  if (predOrder.length < n) predOrder = new Int32Array(2 * n);
+  const order = predOrder;
+  for (let k = 0; k < n; k++) {
+    const row = pFrom + k;
+    const end = predEnd[row];
+    let j = k;
+    while (j > 0 && predEnd[order[j - 1]] > end) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = row;
+  }
+  if (marked.length < gTo - gFrom) marked = new Uint8Array(2 * (gTo - gFrom));
+  const mark = marked;
+  mark.fill(0, 0, gTo - gFrom);
+  const gStart = gold.start;
+  const gEnd = gold.end;
+  const gLabel = gold.label;
+  const canonical = gold.canonical;
+
+  for (let k = 0; k < n; k++) {
+    const row = order[k];
+    const ps = pred.start[row];
+    const pe = predEnd[row];
+    const pl = pred.label[row];
+    // Scenario I: an exact match counts as correct, whether or not that gold was matched before.
+    let exact = -1;
+    for (let i = gFrom; i < gTo; i++) {
+      if (gStart[i] === ps && gEnd[i] === pe && gLabel[i] === pl) {
+        exact = i;
+        break;
+      }
+    }
+    if (exact >= 0) {
+      mark[canonical[exact] - gFrom] = 1;
+      addAll(out, offset, pl, CORRECT);
+      continue;
+    }
+    let found = false;
+    for (let i = gFrom; i < gTo; i++) {
+      const gs = gStart[i];
+      // inclusive p.end < g.start
+      if (pe <= gs) break;
+      const ge = gEnd[i];
+      const gl = gLabel[i];
+      // Scenario IV: same boundaries, other label; charged to the gold's label, stops the scan.
+      if (gs === ps && ge === pe && gl !== pl) {
+        add(out, offset, gl, STRICT, INCORRECT);
+        add(out, offset, gl, ENT_TYPE, INCORRECT);
+        add(out, offset, gl, PARTIAL, CORRECT);
+        add(out, offset, gl, EXACT, CORRECT);
+        mark[canonical[i] - gFrom] = 1;
+        found = true;
+        break;
+      }
+      // Scenarios V and VI: inclusive ranges overlap and this gold is not marked yet; the scan
+      // goes on, so one prediction can count against several golds.
+      if (ps < ge && gs < pe && mark[canonical[i] - gFrom] === 0) {
+        mark[canonical[i] - gFrom] = 1;
+        add(out, offset, gl, STRICT, INCORRECT);
+        add(out, offset, gl, ENT_TYPE, gl === pl ? CORRECT : INCORRECT);
+        add(out, offset, gl, PARTIAL, PARTIAL_MATCH);
+        add(out, offset, gl, EXACT, INCORRECT);
+        found = true;
+      }
+    }
+    // Scenario II: nothing matched, spurious, charged to the prediction's label.
+    if (!found) addAll(out, offset, pl, SPURIOUS);
+  }
+  // Scenario III: every gold never marked is missed.
+  for (let i = gFrom; i < gTo; i++) {
+    if (mark[canonical[i] - gFrom] === 0) addAll(out, offset, gLabel[i], MISSED);
+  }
 }
 
 /**
@@ -76,68 +210,7 @@ export function countNervaluateSentence(
   out: Float64Array,
   offset = 0,
 ): void {
-  if (gold.length === 0 && pred.length === 0) return;
-  // Array.prototype.sort is stable, like Python's list.sort.
-  const golds = gold.map(toInclusive).sort((a, b) => a.start - b.start);
-  const preds = pred.map(toInclusive).sort((a, b) => a.end - b.end);
-  // nervaluate marks golds by value (`true in true_which_overlapped_with_pred`), so equal golds
-  // share one mark: canonical[i] is the first gold equal to gold i.
-  const canonical = golds.map((g, i) => {
-    for (let j = 0; j < i; j++) if (sameSpan(golds[j], g)) return j;
-    return i;
-  });
-  const marked = new Array<boolean>(golds.length).fill(false);
-
-  const add = (label: Label, schema: number, outcome: number) => {
-    const labelScope = 1 + LABELS.indexOf(label);
-    out[offset + schema * OUTCOME_COUNT + outcome] += 1;
-    out[offset + (labelScope * SCHEMA_COUNT + schema) * OUTCOME_COUNT + outcome] += 1;
-  };
-  const addAll = (label: Label, outcome: number) => {
-    for (let schema = 0; schema < SCHEMA_COUNT; schema++) add(label, schema, outcome);
-  };
-
-  for (const p of preds) {
-    // Scenario I: an exact match counts as correct, whether or not that gold was matched before.
-    const exact = golds.findIndex((g) => sameSpan(g, p));
-    if (exact >= 0) {
-      marked[canonical[exact]] = true;
-      addAll(p.label, CORRECT);
-      continue;
-    }
-    let found = false;
-    for (let i = 0; i < golds.length; i++) {
-      const g = golds[i];
-      if (p.end < g.start) break;
-      // Scenario IV: same boundaries, other label; charged to the gold's label, stops the scan.
-      if (g.start === p.start && g.end === p.end && g.label !== p.label) {
-        add(g.label, STRICT, INCORRECT);
-        add(g.label, ENT_TYPE, INCORRECT);
-        add(g.label, PARTIAL, CORRECT);
-        add(g.label, EXACT, CORRECT);
-        marked[canonical[i]] = true;
-        found = true;
-        break;
-      }
-      // Scenarios V and VI: inclusive ranges overlap and this gold is not marked yet; the scan
-      // goes on, so one prediction can count against several golds.
-      const overlaps = p.start <= g.end && g.start <= p.end;
-      if (overlaps && !marked[canonical[i]]) {
-        marked[canonical[i]] = true;
-        add(g.label, STRICT, INCORRECT);
-        add(g.label, ENT_TYPE, g.label === p.label ? CORRECT : INCORRECT);
-        add(g.label, PARTIAL, PARTIAL_MATCH);
-        add(g.label, EXACT, INCORRECT);
-        found = true;
-      }
-    }
-    // Scenario II: nothing matched, spurious, charged to the prediction's label.
-    if (!found) addAll(p.label, SPURIOUS);
-  }
-  // Scenario III: every gold never marked is missed.
-  for (let i = 0; i < golds.length; i++) {
-    if (!marked[canonical[i]]) addAll(golds[i].label, MISSED);
-  }
+  countNervaluatePrepared(nervaluateGold([{ spans: gold }]), 0, spanTable([{ spans: pred }]), 0, out, offset);
 }
 
 function schemaScore(counts: ArrayLike<number>, base: number, schema: number): NervaluateScore {
@@ -192,20 +265,33 @@ export function nervaluateF1(
   scope: 'overall' | Label,
   schema: NervaluateSchema,
 ): number {
-  const base = offset + nervaluateStatIndex(scope, schema, 'correct');
+  return nervaluateF1At(
+    counts,
+    offset + nervaluateStatIndex(scope, schema, 'correct'),
+    schema === 'partial' || schema === 'ent_type',
+  );
+}
+
+/**
+ * The same F1 with the position of its `correct` count resolved in advance; `halfCredit` for the
+ * partial and ent_type schemas.
+ */
+export function nervaluateF1At(counts: ArrayLike<number>, base: number, halfCredit: boolean): number {
   const correct = counts[base + CORRECT];
   const partial = counts[base + PARTIAL_MATCH];
   const common = correct + counts[base + INCORRECT] + partial;
-  const credit = schema === 'partial' || schema === 'ent_type' ? correct + 0.5 * partial : correct;
-  return harmonicMean(
-    ratio(credit, common + counts[base + SPURIOUS]),
-    ratio(credit, common + counts[base + MISSED]),
+  const credit = halfCredit ? correct + 0.5 * partial : correct;
+  return harmonicMeanOf(
+    ratioOf(credit, common + counts[base + SPURIOUS]),
+    ratioOf(credit, common + counts[base + MISSED]),
   );
 }
 
 /** Scores whole corpora: gold[i] and pred[i] are the spans of sentence i. */
 export function nervaluate(gold: readonly Span[][], pred: readonly Span[][]): NervaluateResult {
   const counts = new Float64Array(NERVALUATE_STAT_COUNT);
-  for (let i = 0; i < gold.length; i++) countNervaluateSentence(gold[i], pred[i] ?? [], counts);
+  const golds = nervaluateGold(gold.map((spans) => ({ spans })));
+  const preds = spanTable(gold.map((_, i) => ({ spans: pred[i] ?? [] })));
+  for (let i = 0; i < gold.length; i++) countNervaluatePrepared(golds, i, preds, i, counts, 0);
   return nervaluateFromCounts(counts);
 }

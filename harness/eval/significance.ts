@@ -10,10 +10,18 @@
  * attribution described in nereval.ts (an approximation for chunks crossing sentence boundaries).
  */
 import type { Prediction, Sentence } from '../data/types.ts';
-import { f1Metric } from './f1-metrics.ts';
+import { checkMetricColumns, f1Metric } from './f1-metrics.ts';
 import { mulberry32 } from './prng.ts';
-import { blockStats, type ResampleUnit, resamplingBlocks } from './resampling.ts';
-import { computeSentenceStats, type SentenceStats, STAT_COUNT, sumRows } from './sentence-stats.ts';
+import { blockStats, type ResampleUnit, resampledColumnSums, resamplingBlocks } from './resampling.ts';
+import {
+  computeSentenceStats,
+  PROTOCOL_NAMES,
+  type ProtocolName,
+  prepareGold,
+  type SentenceStats,
+  STAT_COUNT,
+  sumRows,
+} from './sentence-stats.ts';
 
 export type PairedTestMethod = 'bootstrap' | 'randomization';
 
@@ -45,16 +53,6 @@ export interface PairedTestResult {
 /** Ties within floating-point noise count as "at least as extreme" (so identical systems give p = 1). */
 const EPSILON = 1e-12;
 
-/** Keeps only `columns` of a row-major STAT_COUNT matrix (a metric reads a handful of columns). */
-function project(matrix: Float64Array, rows: number, columns: readonly number[]): Float64Array {
-  const out = new Float64Array(rows * columns.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns.length; c++)
-      out[r * columns.length + c] = matrix[r * STAT_COUNT + columns[c]];
-  }
-  return out;
-}
-
 /** Tests A against B given their per-sentence statistics over the same `gold` sentences. */
 export function pairedTestFromStats(
   statsA: SentenceStats,
@@ -67,6 +65,8 @@ export function pairedTestFromStats(
   }
   const metricName = options.metric ?? 'nervaluate.overall.strict.f1';
   const { compute, columns } = f1Metric(metricName);
+  checkMetricColumns(statsA, [metricName]);
+  checkMetricColumns(statsB, [metricName]);
   const method = options.method ?? 'bootstrap';
   const unit = options.unit ?? 'sentence';
   const resamples = options.resamples ?? 10000;
@@ -74,8 +74,6 @@ export function pairedTestFromStats(
   const blocks = resamplingBlocks(gold, unit);
   const units = blocks.length - 1;
   const width = columns.length;
-  const rowsA = project(blockStats(statsA, blocks), units, columns);
-  const rowsB = project(blockStats(statsB, blocks), units, columns);
   const fullA = sumRows(statsA);
   const fullB = sumRows(statsB);
   const a = compute(fullA);
@@ -95,27 +93,23 @@ export function pairedTestFromStats(
     return compute(totalsA) - compute(totalsB);
   };
 
-  const random = mulberry32(seed);
   let extreme = 0;
   if (method === 'bootstrap') {
-    const drawn = new Int32Array(units);
+    // each system's column sums per resample: the same draws as bootstrapConfidenceIntervals with
+    // this seed, made once per statistics (a system tested against many shares them)
+    const resampledA = resampledColumnSums(statsA, blocks, columns, resamples, seed);
+    const resampledB = resampledColumnSums(statsB, blocks, columns, resamples, seed);
     for (let r = 0; r < resamples; r++) {
-      drawn.fill(0);
-      for (let k = 0; k < units; k++) drawn[random.int(units)]++;
-      sumA.fill(0);
-      sumB.fill(0);
-      for (let u = 0; u < units; u++) {
-        const times = drawn[u];
-        if (times === 0) continue;
-        for (let c = 0; c < width; c++) {
-          sumA[c] += times * rowsA[u * width + c];
-          sumB[c] += times * rowsB[u * width + c];
-        }
+      for (let c = 0; c < width; c++) {
+        sumA[c] = resampledA[c][r];
+        sumB[c] = resampledB[c][r];
       }
       if (Math.abs(deltaOf() - observed) >= Math.abs(observed) - EPSILON) extreme++;
     }
   } else {
     // Swapping a unit moves (B_u - A_u) from B's totals to A's; units where A and B agree never matter.
+    const rowsA = blockStats(statsA, blocks, columns);
+    const rowsB = blockStats(statsB, blocks, columns);
     const differing: number[] = [];
     for (let u = 0; u < units; u++) {
       for (let c = 0; c < width; c++) {
@@ -125,8 +119,9 @@ export function pairedTestFromStats(
         }
       }
     }
-    const baseA = project(fullA, 1, columns);
-    const baseB = project(fullB, 1, columns);
+    const baseA = Float64Array.from(columns, (column) => fullA[column]);
+    const baseB = Float64Array.from(columns, (column) => fullB[column]);
+    const random = mulberry32(seed);
     for (let r = 0; r < resamples; r++) {
       sumA.set(baseA);
       sumB.set(baseB);
@@ -161,9 +156,13 @@ export function pairedTest(
   predictionsB: readonly Prediction[],
   options: PairedTestOptions = {},
 ): PairedTestResult {
+  // the gold is prepared once for both systems, and only the metric's protocol is computed
+  const prepared = prepareGold(gold);
+  const protocol = (options.metric ?? 'nervaluate').split('.')[0] as ProtocolName;
+  const statsOptions = PROTOCOL_NAMES.includes(protocol) ? { protocols: [protocol] } : {};
   return pairedTestFromStats(
-    computeSentenceStats(gold, predictionsA),
-    computeSentenceStats(gold, predictionsB),
+    computeSentenceStats(prepared, predictionsA, statsOptions),
+    computeSentenceStats(prepared, predictionsB, statsOptions),
     gold,
     options,
   );

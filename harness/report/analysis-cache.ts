@@ -37,11 +37,22 @@ export class AnalysisCache {
   readonly stats = { hits: 0, misses: 0, writes: 0 };
   private readonly memory = new Map<string, unknown>();
   private readonly dir?: string;
+  /** the folder was created (once per cache, not once per entry) */
+  private made = false;
+  /** file names in the folder: listed when the cache opens, plus what this cache wrote */
+  private files = new Set<string>();
 
   constructor(root?: string) {
     if (!root) return;
     const version = analysisCodeVersion().slice(0, 16);
     this.dir = join(root, version);
+    try {
+      // the entries there now (listed once: a missing entry then costs no failed read)
+      this.files = new Set(readdirSync(this.dir));
+      this.made = true;
+    } catch {
+      this.files = new Set();
+    }
     try {
       for (const entry of readdirSync(root, { withFileTypes: true })) {
         if (entry.isDirectory() && entry.name !== version && /^[0-9a-f]{16}$/.test(entry.name)) {
@@ -58,7 +69,7 @@ export class AnalysisCache {
       this.stats.hits++;
       return this.memory.get(key) as T;
     }
-    if (this.dir) {
+    if (this.dir && this.files.has(`${key}.json`)) {
       try {
         const value = JSON.parse(readFileSync(this.file(key), 'utf8')) as T;
         this.memory.set(key, value);
@@ -76,11 +87,15 @@ export class AnalysisCache {
     this.memory.set(key, value);
     if (this.dir) {
       const file = this.file(key);
-      mkdirSync(this.dir, { recursive: true });
+      if (!this.made) {
+        mkdirSync(this.dir, { recursive: true });
+        this.made = true;
+      }
       // write then rename: a reader never sees half an entry
       const temporary = `${file}.${process.pid}.tmp`;
       writeFileSync(temporary, JSON.stringify(value));
       renameSync(temporary, file);
+      this.files.add(`${key}.json`);
       this.stats.writes++;
     }
     return value;

@@ -8,8 +8,17 @@ import type { CurveSeries } from './model-types.ts';
 
 const MAX_POINTS = 120;
 
-export function isLossCurve(name: string): boolean {
-  return /loss/i.test(name);
+export type CurveKind = 'loss' | 'quality' | 'diagnostic';
+
+/**
+ * Which chart a stepped metric belongs on: losses; quality scores in [0, 1] (dev F1, precision,
+ * recall, accuracy); and training diagnostics on their own scales (gradient norm, learning rate),
+ * which would flatten the F1 curves if drawn with them.
+ */
+export function curveKind(name: string): CurveKind {
+  if (/loss/i.test(name)) return 'loss';
+  if (/(^|[._])(f1|precision|recall|accuracy|macro_f1|dev_f1)$/i.test(name)) return 'quality';
+  return 'diagnostic';
 }
 
 function thin<T>(points: readonly T[], max = MAX_POINTS): T[] {

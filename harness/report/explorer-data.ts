@@ -1,17 +1,20 @@
 /**
  * The sentence explorer's embedded data, kept compact: each sentence's tokens once (shared by all
- * methods), spans as flat integer triples (label index, start, end exclusive), and per method a
- * bit mask of the error kinds (harness/eval/error-analysis.ts) and prediction issues the sentence
- * has. Only sentences with a gold span, a predicted span or an issue in some method are embedded;
- * the rest have nothing to show.
+ * methods), gold spans as flat integer triples (label index, start, end exclusive), and per method
+ * its predicted spans as flat quadruples (label index, start, end exclusive, error kind), the error
+ * kind of each gold span as a string of digits, and a bit mask of the error kinds
+ * (harness/eval/error-analysis.ts classifySpans) and prediction issues the sentence has. Error
+ * kinds are indices into `spanKinds`, which are also the first mask bits. Only sentences with a
+ * gold span, a predicted span or an issue in some method are embedded; the rest have nothing to
+ * show.
  */
 import { LABELS, type Sentence, type Span } from '../data/types.ts';
-import { GOLD_KINDS, PREDICTED_KINDS } from '../eval/error-analysis.ts';
+import { SPAN_KINDS } from '../eval/error-analysis.ts';
 import type { ExplorerData } from './model-types.ts';
 import type { ExplorerColumns } from './run-analysis.ts';
 
 /** Error kinds in mask bit order; issue kinds follow, in order of first appearance. */
-export const EXPLORER_ERROR_KINDS = [...new Set<string>([...PREDICTED_KINDS, ...GOLD_KINDS])];
+export const EXPLORER_ERROR_KINDS: string[] = [...SPAN_KINDS];
 
 function flatSpans(spans: readonly Span[]): number[] {
   const flat: number[] = [];
@@ -25,6 +28,7 @@ interface MethodColumn {
   runId: number;
   seed: number;
   spans: Map<number, number[]>;
+  goldKinds: Map<number, string>;
   masks: Map<number, number>;
   raw: Map<number, string>;
 }
@@ -49,7 +53,13 @@ export class ExplorerBuilder {
       });
       masks.set(sentence, mapped);
     }
-    this.methods.push({ ...method, spans: new Map(columns.spans), masks, raw: new Map(columns.raw) });
+    this.methods.push({
+      ...method,
+      spans: new Map(columns.spans),
+      goldKinds: new Map(columns.goldKinds),
+      masks,
+      raw: new Map(columns.raw),
+    });
   }
 
   get size(): number {
@@ -68,15 +78,23 @@ export class ExplorerBuilder {
 
   build(): ExplorerData {
     const sources = [...new Set(this.gold.map((sentence) => sentence.source))].sort();
-    const kept: number[] = [];
+    const shown = new Uint8Array(this.gold.length);
     this.gold.forEach((sentence, i) => {
-      if (sentence.spans.length > 0 || this.methods.some((m) => m.spans.has(i) || m.masks.has(i)))
-        kept.push(i);
+      if (sentence.spans.length > 0) shown[i] = 1;
+    });
+    for (const method of this.methods) {
+      for (const i of method.spans.keys()) shown[i] = 1;
+      for (const i of method.masks.keys()) shown[i] = 1;
+    }
+    const kept: number[] = [];
+    shown.forEach((flag, i) => {
+      if (flag) kept.push(i);
     });
     const data = {
       labels: LABELS,
       kinds: this.kinds,
       errorKinds: EXPLORER_ERROR_KINDS.length,
+      spanKinds: EXPLORER_ERROR_KINDS,
       sources,
       methods: this.methods.map((m) => ({ row: m.rowId, label: m.label, seed: m.seed, run: m.runId })),
       // [id, docId, source index, tokens, gold spans]
@@ -90,7 +108,9 @@ export class ExplorerBuilder {
           flatSpans(sentence.spans),
         ];
       }),
+      // per method: predicted spans (quadruples with their kind) and the kinds of the gold spans
       pred: this.methods.map((m) => kept.map((i) => m.spans.get(i) ?? 0)),
+      goldKinds: this.methods.map((m) => kept.map((i) => m.goldKinds.get(i) ?? 0)),
       mask: this.methods.map((m) => kept.map((i) => m.masks.get(i) ?? 0)),
       raw: this.methods.map((m) =>
         Object.fromEntries(kept.flatMap((i, k) => (m.raw.has(i) ? [[k, m.raw.get(i)]] : []))),

@@ -1,22 +1,28 @@
 /**
  * The manifest of a run as the report shows it: what ran (spec), where (environment, git
  * commit), how long (timings), what it produced (artifacts with sha256), and the exact commands
- * that re-score it without the report: export the bundle, then score its predictions.
+ * that re-score it without the report or the store: export the bundle
+ * (harness/runner/export-bundle.ts), which carries the gold sentences the run was scored on
+ * (gold/test.jsonl, any dataset ref and limit already applied) beside its predictions
+ * (predictions/test.jsonl), then score those two files inside the bundle.
  */
 import type { RunRecord } from '../runner/types.ts';
 import type { ArtifactRow } from '../tracking/store.ts';
 import type { RunManifest } from './model-types.ts';
 
-export function exportCommand(run: Pick<RunRecord, 'id'>, storePath?: string): string {
-  const store = storePath ? ` --store ${shellQuote(storePath)}` : '';
-  return `skillbench runs export ${run.id} --out bundles/run-${run.id}${store}`;
+/** The bundle folder the commands use. */
+export function bundleDir(run: Pick<RunRecord, 'id'>): string {
+  return `bundles/run-${run.id}`;
 }
 
-export function rescoreCommand(run: RunRecord, resamples: number, unit: string): string {
+export function exportCommand(run: Pick<RunRecord, 'id'>, storePath?: string): string {
+  const store = storePath ? ` --store ${shellQuote(storePath)}` : '';
+  return `skillbench runs export ${run.id} --out ${bundleDir(run)}${store}`;
+}
+
+export function rescoreCommand(run: Pick<RunRecord, 'id'>, resamples: number, unit: string): string {
   const bootstrap = resamples > 0 ? ` --bootstrap ${resamples} --resample ${unit}` : '';
-  const limit = run.spec.dataset.test.limit;
-  const note = limit === undefined ? '' : `  # the run used the first ${limit} test sentences only`;
-  return `cd bundles/run-${run.id} && skillbench score --gold ${shellQuote(run.spec.dataset.test.ref)} --pred predictions/test.jsonl${bootstrap}${note}`;
+  return `cd ${bundleDir(run)} && skillbench score --gold gold/test.jsonl --pred predictions/test.jsonl${bootstrap}`;
 }
 
 function shellQuote(text: string): string {

@@ -149,9 +149,10 @@ export interface CurveSeries {
 export interface CurveSet {
   rowId: string;
   label: string;
-  /** loss-like curves (name contains "loss") and everything else (dev F1, accuracy) */
+  /** loss curves; quality curves in [0, 1] (dev F1, precision, recall); diagnostics (gradient norm, learning rate) */
   loss: CurveSeries[];
   metrics: CurveSeries[];
+  diagnostics: CurveSeries[];
 }
 
 export interface IssueExample {

@@ -10,7 +10,7 @@ import { matchesPattern } from '../experiments/glob.ts';
 import type { RunStore } from '../tracking/store.ts';
 import { AnalysisCache } from './analysis-cache.ts';
 import { costRow } from './cost.ts';
-import { curvesOfRun, isLossCurve } from './curves.ts';
+import { curveKind, curvesOfRun } from './curves.ts';
 import { breakdownRow, protocolRow } from './metric-tables.ts';
 import type { CurveSet, ReportModel } from './model-types.ts';
 import type { HeadlineProtocol } from './protocols.ts';
@@ -123,8 +123,9 @@ export function buildReportModel(store: RunStore, options: ReportOptions = {}): 
     curves.push({
       rowId: draft.row.id,
       label: draft.row.label,
-      loss: series.filter((s) => isLossCurve(s.name)),
-      metrics: series.filter((s) => !isLossCurve(s.name)),
+      loss: series.filter((s) => curveKind(s.name) === 'loss'),
+      metrics: series.filter((s) => curveKind(s.name) === 'quality'),
+      diagnostics: series.filter((s) => curveKind(s.name) === 'diagnostic'),
     });
   }
   const model: ReportModel = {

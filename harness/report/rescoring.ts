@@ -21,7 +21,14 @@ import {
   type TableScope,
 } from './protocols.ts';
 import type { RowDraft } from './rows.ts';
-import { analyzeRun, type ExplorerColumns, poolStats, type RunAnalysis, unitStats } from './run-analysis.ts';
+import {
+  analyzeRun,
+  type ExplorerColumns,
+  poolStats,
+  type RunAnalysis,
+  STORED_METRICS_READ,
+  unitStats,
+} from './run-analysis.ts';
 import { representativeIndex } from './seed-stats.ts';
 import { applyHolm, compareWithBest, type SystemStats } from './significance-vs-best.ts';
 import type { TestSet } from './test-sets.ts';
@@ -76,6 +83,7 @@ export function rescoreRows(
   )[0]?.[0];
   const result: RescoreResult = { errors: [], mainTestSet, testSetCount: byTestSet.size, warnings: [] };
 
+  const systems = new SystemStatsMemo();
   for (const [testSetId, group] of byTestSet) {
     const isMain = testSetId === mainTestSet;
     const gold = group[0].testSet!.gold!;
@@ -105,7 +113,7 @@ export function rescoreRows(
         continue;
       }
       since = performance.now();
-      const statistics = rowStatistics(draft, analyses, best, bestAnalyses, settings, context.cache);
+      const statistics = rowStatistics(draft, analyses, best, bestAnalyses, settings, context.cache, systems);
       context.lap('intervals and tests', since);
       if (statistics.intervals) {
         for (const scope of TABLE_SCOPES) {
@@ -183,7 +191,8 @@ function runCacheInputs(
     artifact,
     testSetId: testSet.info.id,
     unit: testSet.info.unit,
-    metrics: context.metricsOf(run.id),
+    // only the stored metrics the analysis reads (hashing all of them costs more than it tells)
+    stored: STORED_METRICS_READ.map((name) => context.metricsOf(run.id)[name] ?? null),
   };
 }
 
@@ -234,9 +243,22 @@ function cachedExplorerColumns(
   return typeof computed === 'string' ? undefined : computed.explorer;
 }
 
-function systemStats(analyses: readonly RunAnalysis[], seeds: readonly number[]): SystemStats {
-  const perSeed = analyses.map(unitStats);
-  return { seeds: [...seeds], perSeed, pooled: poolStats(perSeed) };
+/**
+ * A row's statistics for its interval and its tests: each seed's unit sums made dense once and
+ * pooled once per build, however many rows are tested against it (the best row: all of them).
+ */
+class SystemStatsMemo {
+  private readonly memo = new Map<readonly RunAnalysis[], SystemStats>();
+
+  of(analyses: readonly RunAnalysis[], seeds: readonly number[]): SystemStats {
+    let stats = this.memo.get(analyses);
+    if (!stats) {
+      const perSeed = analyses.map(unitStats);
+      stats = { seeds: [...seeds], perSeed, pooled: poolStats(perSeed) };
+      this.memo.set(analyses, stats);
+    }
+    return stats;
+  }
 }
 
 function rowStatistics(
@@ -246,6 +268,7 @@ function rowStatistics(
   bestAnalyses: readonly RunAnalysis[] | undefined,
   settings: RescoreSettings,
   cache: AnalysisCache,
+  systems: SystemStatsMemo,
 ): RowStatistics {
   const seeds = draft.configuration!.runs.map((run) => run.seed);
   const key = cacheKey('row', {
@@ -254,7 +277,7 @@ function rowStatistics(
     settings: { ...settings, storePath: undefined, explorer: undefined },
   });
   return cache.getOrCompute(key, () => {
-    const stats = systemStats(analyses, seeds);
+    const stats = systems.of(analyses, seeds);
     const intervals = rowIntervals(stats.pooled, settings.protocol, settings);
     let significance: SignificanceVsBest;
     if (draft === best) significance = { role: 'best', perSeed: [] };
@@ -263,7 +286,7 @@ function rowStatistics(
     else if (settings.resamples <= 0)
       significance = { role: 'untested', reason: 'no resamples (--bootstrap 0)', perSeed: [] };
     else {
-      const bestStats = systemStats(
+      const bestStats = systems.of(
         bestAnalyses,
         best.configuration!.runs.map((run) => run.seed),
       );

@@ -5,14 +5,22 @@
  *   resampling unit (a document, or a sentence): the bootstrap and the paired tests only ever
  *   resample units, so unit sums give them exactly the numbers the full rows would;
  * - a check of the stored metrics against the predictions re-scored now;
- * - the error analysis (analyzeErrors) and, for the explorer, each sentence's error kinds,
- *   predicted spans and the raw output of sentences with a prediction issue.
+ * - the error analysis (analyzeErrors) and, for the explorer, each sentence's error kinds, its
+ *   predicted spans with the kind of each (classifySpans), the kind of each gold span, and the
+ *   raw output of sentences with a prediction issue.
+ * The gold side of the statistics is prepared once per gold split and shared by every run.
  */
 import { LABELS, type Prediction, type Sentence } from '../data/types.ts';
-import { analyzeErrors, type ErrorAnalysis } from '../eval/error-analysis.ts';
+import { analyzeErrors, type ErrorAnalysis, SPAN_KINDS } from '../eval/error-analysis.ts';
 import { f1Metric } from '../eval/f1-metrics.ts';
 import { blockStats, type ResampleUnit, resamplingBlocks } from '../eval/resampling.ts';
-import { computeSentenceStats, type SentenceStats, sumRows } from '../eval/sentence-stats.ts';
+import {
+  computeSentenceStats,
+  type PreparedGold,
+  prepareGold,
+  type SentenceStats,
+  STAT_COUNT,
+} from '../eval/sentence-stats.ts';
 import type { RunRecord } from '../runner/types.ts';
 import type { RunStore } from '../tracking/store.ts';
 import { issueExamples } from './error-rows.ts';
@@ -50,13 +58,30 @@ export interface ExplorerColumns {
   kinds: string[];
   /** [sentence index, bit mask of error kinds and issue kinds] for sentences with any */
   masks: [number, number][];
-  /** [sentence index, flat spans (label index, start, end exclusive)] for sentences with spans */
+  /**
+   * [sentence index, flat predicted spans (label index, start, end exclusive, kind)] for sentences
+   * with predicted spans; a kind is an index into SPAN_KINDS
+   */
   spans: [number, number[]][];
+  /** [sentence index, the kind of each gold span in gold order, one SPAN_KINDS digit each] */
+  goldKinds: [number, string][];
   /** [sentence index, raw output (truncated)] for sentences with a prediction issue */
   raw: [number, string][];
 }
 
 const RAW_LIMIT = 300;
+
+const prepared = new WeakMap<readonly Sentence[], PreparedGold>();
+
+/** The gold side of the statistics, prepared once per gold array (the report never changes one). */
+export function preparedGoldOf(gold: readonly Sentence[]): PreparedGold {
+  let entry = prepared.get(gold);
+  if (!entry) {
+    entry = prepareGold(gold);
+    prepared.set(gold, entry);
+  }
+  return entry;
+}
 
 /** Analyses a run's stored test predictions; a string says why they cannot be analysed. */
 export function analyzeRun(
@@ -75,21 +100,26 @@ export function analyzeRun(
       return `run ${run.id}: stored prediction ${i} is for ${predictions[i].id}, the gold sentence is ${gold[i].id}`;
     }
   }
-  const stats = computeSentenceStats(gold, predictions);
+  const stats = computeSentenceStats(preparedGoldOf(gold), predictions);
   const blocks = resamplingBlocks(gold, unit);
-  const full = analyzeErrors(gold, predictions, { examples: Number.POSITIVE_INFINITY });
+  const explorer = new ExplorerCollector(gold.length);
+  const errors = analyzeErrors(gold, predictions, {
+    onSentence: (i, predicted, goldKinds) => explorer.add(i, predictions[i], predicted, goldKinds),
+  });
+  const unitRows = blockStats(stats, blocks);
+  const units = blocks.length - 1;
   const analysis: RunAnalysis = {
     runId: run.id,
     unit,
-    unitRows: sparse(blockStats(stats, blocks)),
-    units: blocks.length - 1,
+    unitRows: sparse(unitRows),
+    units,
     encoding: stats.encoding,
-    warnings: compareWithStored(stats, stored),
-    errors: trimExamples(full, 5),
+    warnings: compareWithStored(unitTotals(unitRows, units), stored),
+    errors,
     issueExamples: issueExamples(gold, predictions),
     generative: predictions.some((prediction) => prediction.raw !== undefined),
   };
-  return { analysis, explorer: explorerColumns(gold, predictions, full) };
+  return { analysis, explorer: explorer.columns(predictions) };
 }
 
 function sparse(values: Float64Array): SparseRows {
@@ -104,9 +134,13 @@ function dense(rows: SparseRows): Float64Array {
   return values;
 }
 
+/** The stored metrics an analysis reads (compareWithStored): the test total F1 of each protocol. */
+export const STORED_METRICS_READ = HEADLINE_PROTOCOLS.map((protocol) =>
+  storeMetricName('test', protocol, 'overall'),
+);
+
 /** Stored test F1 vs the same predictions re-scored now (a scorer change since the run shows here). */
-function compareWithStored(stats: SentenceStats, stored: Record<string, number>): string[] {
-  const totals = sumRows(stats);
+function compareWithStored(totals: Float64Array, stored: Record<string, number>): string[] {
   const warnings: string[] = [];
   for (const protocol of HEADLINE_PROTOCOLS) {
     const name = storeMetricName('test', protocol, 'overall');
@@ -123,62 +157,74 @@ function compareWithStored(stats: SentenceStats, stored: Record<string, number>)
   return warnings;
 }
 
-function trimExamples(analysis: ErrorAnalysis, examples: number): ErrorAnalysis {
-  const trim = (lists: Record<string, string[]>) =>
-    Object.fromEntries(Object.entries(lists).map(([kind, ids]) => [kind, ids.slice(0, examples)]));
-  return {
-    ...analysis,
-    predicted: {
-      ...analysis.predicted,
-      examples: trim(analysis.predicted.examples) as typeof analysis.predicted.examples,
-    },
-    gold: { ...analysis.gold, examples: trim(analysis.gold.examples) as typeof analysis.gold.examples },
-    issues: Object.fromEntries(
-      Object.entries(analysis.issues).map(([kind, issue]) => [
-        kind,
-        { ...issue, examples: issue.examples.slice(0, examples) },
-      ]),
-    ),
-  };
+/** Column sums of unit sums: the totals of every sentence (counts are integers: sums are exact). */
+function unitTotals(unitRows: Float64Array, units: number): Float64Array {
+  const width = STAT_COUNT;
+  const totals = new Float64Array(width);
+  for (let u = 0; u < units; u++) for (let j = 0; j < width; j++) totals[j] += unitRows[u * width + j];
+  return totals;
 }
 
-/** Per-sentence kinds (from an analysis listing every sentence per kind), spans and raw outputs. */
-function explorerColumns(
-  gold: readonly Sentence[],
-  predictions: readonly Prediction[],
-  full: ErrorAnalysis,
-): ExplorerColumns {
-  const index = new Map(gold.map((sentence, i) => [sentence.id, i]));
-  const kinds: string[] = [];
-  const masks = new Map<number, number>();
-  const mark = (i: number | undefined, kind: string) => {
-    if (i === undefined) return;
-    let bit = kinds.indexOf(kind);
-    if (bit < 0) {
-      if (kinds.length >= 31) return;
-      kinds.push(kind);
-      bit = kinds.length - 1;
-    }
-    masks.set(i, (masks.get(i) ?? 0) | (1 << bit));
-  };
-  for (const side of [full.predicted.examples, full.gold.examples] as Record<string, string[]>[]) {
-    for (const [kind, ids] of Object.entries(side)) for (const id of ids) mark(index.get(id), kind);
+/** Collects a run's explorer columns from the error analysis's classification of each sentence. */
+class ExplorerCollector {
+  private readonly masks: Int32Array;
+  private readonly spans: [number, number[]][] = [];
+  private readonly goldKinds: [number, string][] = [];
+
+  constructor(sentences: number) {
+    this.masks = new Int32Array(sentences);
   }
-  const spans: [number, number[]][] = [];
-  const raw: [number, string][] = [];
-  predictions.forEach((prediction, i) => {
-    for (const issue of prediction.issues ?? []) mark(i, issue.kind);
-    if (prediction.spans.length) {
-      spans.push([i, prediction.spans.flatMap((span) => [LABELS.indexOf(span.label), span.start, span.end])]);
+
+  /** `predicted` and `gold`: the kind of each span, as indices into SPAN_KINDS (classifySpanCodes). */
+  add(i: number, prediction: Prediction, predicted: Int32Array, gold: Int32Array): void {
+    let mask = 0;
+    const spans = prediction.spans;
+    if (spans.length > 0) {
+      const flat: number[] = [];
+      for (let k = 0; k < spans.length; k++) {
+        const span = spans[k];
+        mask |= 1 << predicted[k];
+        flat.push(LABELS.indexOf(span.label), span.start, span.end, predicted[k]);
+      }
+      this.spans.push([i, flat]);
     }
-    if (prediction.issues?.length && prediction.raw !== undefined) {
-      raw.push([
-        i,
-        prediction.raw.length > RAW_LIMIT ? `${prediction.raw.slice(0, RAW_LIMIT)}…` : prediction.raw,
-      ]);
+    let digits = '';
+    for (let k = 0; k < gold.length; k++) {
+      mask |= 1 << gold[k];
+      digits += gold[k];
     }
-  });
-  return { kinds, masks: [...masks.entries()].sort(([a], [b]) => a - b), spans, raw };
+    if (digits) this.goldKinds.push([i, digits]);
+    this.masks[i] = mask;
+  }
+
+  /** The columns, with issue kinds (after the span kinds, in order of first appearance) and raw outputs. */
+  columns(predictions: readonly Prediction[]): ExplorerColumns {
+    const kinds: string[] = [...SPAN_KINDS];
+    const raw: [number, string][] = [];
+    predictions.forEach((prediction, i) => {
+      if (!prediction.issues?.length) return;
+      for (const issue of prediction.issues) {
+        let bit = kinds.indexOf(issue.kind);
+        if (bit < 0) {
+          if (kinds.length >= 31) continue;
+          kinds.push(issue.kind);
+          bit = kinds.length - 1;
+        }
+        this.masks[i] |= 1 << bit;
+      }
+      if (prediction.raw !== undefined) {
+        raw.push([
+          i,
+          prediction.raw.length > RAW_LIMIT ? `${prediction.raw.slice(0, RAW_LIMIT)}…` : prediction.raw,
+        ]);
+      }
+    });
+    const masks: [number, number][] = [];
+    this.masks.forEach((mask, i) => {
+      if (mask !== 0) masks.push([i, mask]);
+    });
+    return { kinds, masks, spans: this.spans, goldKinds: this.goldKinds, raw };
+  }
 }
 
 /** The run's unit sums as statistics over pseudo-sentences, one per unit (see the file comment). */
@@ -202,7 +248,8 @@ export function poolStats(list: readonly SentenceStats[]): SentenceStats {
   const rows = new Float64Array(list[0].rows.length);
   const encoding = { dropped_overlapping_same_label: 0, duplicates_collapsed: 0 };
   for (const stats of list) {
-    if (stats.rows.length !== rows.length) throw new Error('poolStats: statistics over different units');
+    if (stats.rows.length !== rows.length || stats.rowSentences)
+      throw new Error('poolStats: statistics over different units (or without a row per unit)');
     for (let i = 0; i < rows.length; i++) rows[i] += stats.rows[i];
     encoding.dropped_overlapping_same_label += stats.encoding.dropped_overlapping_same_label;
     encoding.duplicates_collapsed += stats.encoding.duplicates_collapsed;

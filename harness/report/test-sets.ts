@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { loadDataset } from '../data/datasets.ts';
 import type { Sentence } from '../data/types.ts';
 import { type ResampleUnit, resamplingBlocks } from '../eval/resampling.ts';
-import type { DatasetBinding } from '../runner/types.ts';
+import { type DatasetBinding, datasetSource } from '../runner/types.ts';
 import { describeError } from '../util/errors.ts';
 import { testSetId } from './configurations.ts';
 import type { TestSetInfo } from './model-types.ts';
@@ -50,7 +50,8 @@ function load(
   const fallback: ResampleUnit = unit === 'auto' ? 'sentence' : unit;
   const base = { id, ref: binding.ref, hash: binding.hash, limit: binding.limit, unit: fallback };
   try {
-    const { sentences, hash } = loadDataset(binding.ref, dirname(experimentFile));
+    // what the runner loaded: a bundled ref by name, a file by the absolute path it resolved to
+    const { sentences, hash } = loadDataset(datasetSource(binding), dirname(experimentFile));
     if (hash !== binding.hash) {
       return {
         info: { ...base, sentences: 0, documents: 0, available: false },

@@ -431,10 +431,14 @@ export class RunStore {
 
   /** A split's predictions in split order. */
   predictions(runId: number, split: string): Prediction[] {
-    const rows = this.db
-      .prepare('SELECT prediction_json FROM predictions WHERE run_id = ? AND split = ? ORDER BY position')
-      .all(runId, split) as { prediction_json: string }[];
-    return rows.map((row) => JSON.parse(row.prediction_json) as Prediction);
+    // one JSON.parse of the joined rows is about twice as fast as one per row (the report reads
+    // every run's predictions)
+    const rows = this.statement(
+      'SELECT prediction_json FROM predictions WHERE run_id = ? AND split = ? ORDER BY position',
+    )
+      .pluck()
+      .all(runId, split) as string[];
+    return JSON.parse(`[${rows.join(',')}]`) as Prediction[];
   }
 
   // ---- LLM response cache ------------------------------------------------------------------
@@ -455,6 +459,18 @@ export class RunStore {
     this.db
       .prepare('INSERT OR REPLACE INTO llm_cache (key, value, created_at) VALUES (?, ?, ?)')
       .run(key, value, new Date().toISOString());
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per store (for queries on hot paths). */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private experimentId(name: string): number {

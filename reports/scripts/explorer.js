@@ -1,7 +1,9 @@
 // The sentence explorer: filters the embedded sentences and renders one page at a time.
 // Data (see harness/report/explorer-data.ts): sentences [id, docId, source index, tokens, gold
-// spans], and per method: predicted spans, a bit mask of error kinds, raw outputs of problem
-// sentences. Spans are flat triples: label index, start, end (exclusive).
+// spans], and per method: predicted spans, the error kind of each gold span, a bit mask of error
+// kinds, raw outputs of problem sentences. Gold spans are flat triples (label index, start, end
+// exclusive); predicted spans flat quadruples (the same, then the error kind); gold kinds a string
+// of one digit per gold span. An error kind is an index into data.spanKinds.
 (() => {
   'use strict';
   const data = JSON.parse(document.getElementById('explorer-data').textContent);
@@ -31,13 +33,24 @@
   option(controls.kind, 'all', 'all embedded sentences');
   data.kinds.forEach((kind, bit) => option(controls.kind, `bit:${bit}`, kind.replace('_', ' + ')));
 
-  const triples = (flat) => {
+  // gold: width 3, kinds from a digit string; predicted: width 4, the kind last
+  const spansOf = (flat, width, kinds) => {
     const spans = [];
     if (!flat) return spans;
-    for (let k = 0; k < flat.length; k += 3) spans.push({ label: flat[k], start: flat[k + 1], end: flat[k + 2] });
+    for (let k = 0, n = 0; k < flat.length; k += width, n++) {
+      const kind = width === 4 ? flat[k + 3] : kinds ? Number(kinds[n]) : -1;
+      spans.push({ label: flat[k], start: flat[k + 1], end: flat[k + 2], kind: data.spanKinds[kind] });
+    }
     return spans;
   };
-  const key = (span) => `${span.label}:${span.start}:${span.end}`;
+  const KIND_TITLES = {
+    exact: 'exact match',
+    boundary: 'boundary error',
+    label: 'label error',
+    label_boundary: 'label and boundary error',
+    spurious: 'spurious',
+    missed: 'missed',
+  };
   const errorBits = (() => {
     let bits = 0;
     data.kinds.forEach((kind, bit) => {
@@ -60,22 +73,31 @@
       if (kind === 'error' && !(mask & errorBits)) return;
       if (bit && !(mask & bit)) return;
       if (label >= 0) {
-        const has = (flat) => triples(flat).some((span) => span.label === label);
-        if (!has(sentence[4]) && !has(data.pred[m][i])) return;
+        const has = (flat, width) => spansOf(flat, width).some((span) => span.label === label);
+        if (!has(sentence[4], 3) && !has(data.pred[m][i], 4)) return;
       }
       if (needle && sentence[0].toLowerCase() !== needle && !sentence[3].join(' ').toLowerCase().includes(needle)) return;
       matches.push(i);
     });
   }
 
-  function layer(tokens, spans, other, name) {
+  // a bracket of a span, coloured and titled by the span's error kind
+  function bracket(span, text) {
+    const element = document.createElement('span');
+    const kind = span.kind || 'unknown';
+    element.className = `br ${kind === 'exact' ? 'ok' : 'err'} kind-${kind} ${span.label === 0 ? 'sk' : 'kn'}`;
+    element.textContent = text;
+    element.title = `${data.labels[span.label]} ${span.start}–${span.end}: ${KIND_TITLES[kind] || kind}`;
+    return element;
+  }
+
+  function layer(tokens, spans, name) {
     const row = document.createElement('div');
     row.className = 'layer';
     const title = document.createElement('span');
     title.className = 'layer-name';
     title.textContent = name;
     row.appendChild(title);
-    const matched = new Set(other.map(key));
     const inside = tokens.map(() => 0);
     spans.forEach((span) => {
       for (let t = span.start; t < span.end && t < tokens.length; t++) inside[t] |= 1 << span.label;
@@ -84,13 +106,7 @@
       spans
         .filter((span) => span.start === t)
         .sort((a, b) => b.end - a.end)
-        .forEach((span) => {
-          const open = document.createElement('span');
-          open.className = `br ${matched.has(key(span)) ? 'ok' : 'err'} ${span.label === 0 ? 'sk' : 'kn'}`;
-          open.textContent = '[';
-          open.title = `${data.labels[span.label]} ${span.start}–${span.end}`;
-          row.appendChild(open);
-        });
+        .forEach((span) => row.appendChild(bracket(span, '[')));
       const element = document.createElement('span');
       element.className = `tok${inside[t] & 1 ? ' sk' : ''}${inside[t] & 2 ? ' kn' : ''}`;
       element.textContent = token;
@@ -98,12 +114,7 @@
       spans
         .filter((span) => span.end === t + 1)
         .sort((a, b) => b.start - a.start)
-        .forEach((span) => {
-          const close = document.createElement('span');
-          close.className = `br ${matched.has(key(span)) ? 'ok' : 'err'} ${span.label === 0 ? 'sk' : 'kn'}`;
-          close.textContent = ']';
-          row.appendChild(close);
-        });
+        .forEach((span) => row.appendChild(bracket(span, ']')));
       row.appendChild(document.createTextNode(' '));
     });
     return row;
@@ -117,8 +128,8 @@
     results.replaceChildren();
     for (const i of matches.slice(page * PAGE, page * PAGE + PAGE)) {
       const [id, doc, source, tokens, goldFlat] = data.sentences[i];
-      const gold = triples(goldFlat);
-      const pred = triples(data.pred[m][i]);
+      const gold = spansOf(goldFlat, 3, data.goldKinds[m][i]);
+      const pred = spansOf(data.pred[m][i], 4);
       const article = document.createElement('article');
       article.className = 'sentence';
       article.dataset.sentence = id;
@@ -132,8 +143,8 @@
         head.appendChild(chip);
       });
       article.appendChild(head);
-      article.appendChild(layer(tokens, gold, pred, 'gold'));
-      article.appendChild(layer(tokens, pred, gold, data.methods[m].label));
+      article.appendChild(layer(tokens, gold, 'gold'));
+      article.appendChild(layer(tokens, pred, data.methods[m].label));
       const raw = data.raw[m][String(i)];
       if (raw !== undefined) {
         const pre = document.createElement('pre');

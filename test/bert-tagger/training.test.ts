@@ -130,6 +130,9 @@ test('`from` fine-tunes a Hugging Face folder: its encoder, a fresh pair of head
   const saved = readCheckpointWeights(join(ctx.artifactDir, 'model'));
   t.deepEqual(saved.get('classifier.weight')!.shape, [6, 64]);
   t.true(existsSync(join(ctx.artifactDir, 'model', 'tokenizer.json')));
-  const missing = await bertTaggerMethod.unavailable!({ ...params, from: join(folder, "missing") }, process.cwd());
+  const missing = await bertTaggerMethod.unavailable!(
+    { ...params, from: join(folder, 'missing') },
+    process.cwd(),
+  );
   t.regex(missing ?? '', /no Hugging Face BERT checkpoint/);
 });

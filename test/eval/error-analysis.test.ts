@@ -1,7 +1,14 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type { Span } from '../../harness/data/types.ts';
-import { analyzeErrors, lengthBucket } from '../../harness/eval/error-analysis.ts';
+import {
+  analyzeErrors,
+  classifySpans,
+  GOLD_KINDS,
+  lengthBucket,
+  PREDICTED_KINDS,
+  SPAN_KINDS,
+} from '../../harness/eval/error-analysis.ts';
 import { corpus, K, predict, S, sentence } from './helpers.ts';
 
 test('each span gets its closest relation to the other side', (t) => {
@@ -76,6 +83,71 @@ test('property: the analysis does not depend on span order', (t) => {
           predict(gold, [...p].reverse()),
         );
         t.deepEqual(reversed, forward);
+      },
+    ),
+  );
+});
+
+test('classifySpans: the kind of each predicted and each gold span, in their own order', (t) => {
+  const gold = [S(0, 1), S(3, 4), K(6, 6), S(8, 9)];
+  const prediction = [S(0, 1), S(0, 1), S(3, 5), S(6, 6), K(11, 11)];
+  t.deepEqual(classifySpans(gold, prediction), {
+    // a repeat has the kind of the span it repeats
+    predicted: ['exact', 'exact', 'boundary', 'label', 'spurious'],
+    gold: ['exact', 'boundary', 'label', 'missed'],
+  });
+  // the closest relation wins: exact over label over boundary over label_boundary
+  t.deepEqual(classifySpans([S(2, 4)], [K(1, 5), S(2, 3), K(2, 4)]), {
+    predicted: ['label_boundary', 'boundary', 'label'],
+    gold: ['label'],
+  });
+  t.deepEqual(classifySpans([], []), { predicted: [], gold: [] });
+});
+
+test('property: the analysis counts what classifySpans says, once per distinct span', (t) => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(fc.array(spanArbitrary, { maxLength: 4 }), fc.array(spanArbitrary, { maxLength: 5 })),
+        {
+          minLength: 1,
+          maxLength: 6,
+        },
+      ),
+      (pairs) => {
+        const gold = corpus(...pairs.map(([g]) => sentence(12, g)));
+        const predictions = predict(gold, ...pairs.map(([, p]) => p));
+        const seen: [number, string[], string[]][] = [];
+        const analysis = analyzeErrors(gold, predictions, {
+          examples: Number.POSITIVE_INFINITY,
+          onSentence: (i, predicted, goldKinds) =>
+            seen.push([
+              i,
+              [...predicted].map((k) => SPAN_KINDS[k]),
+              [...goldKinds].map((k) => SPAN_KINDS[k]),
+            ]),
+        });
+        const predictedCounts = Object.fromEntries(PREDICTED_KINDS.map((kind) => [kind, 0]));
+        const goldCounts = Object.fromEntries(GOLD_KINDS.map((kind) => [kind, 0]));
+        const distinct = (spans: Span[]) =>
+          spans.filter(
+            (span, k) =>
+              spans.findIndex(
+                (o) => o.start === span.start && o.end === span.end && o.label === span.label,
+              ) === k,
+          );
+        const expectedSeen: [number, string[], string[]][] = [];
+        pairs.forEach(([g, p], i) => {
+          if (g.length + p.length === 0) return;
+          const kinds = classifySpans(g, p);
+          expectedSeen.push([i, kinds.predicted, kinds.gold]);
+          const once = classifySpans(distinct(g), distinct(p));
+          for (const kind of once.predicted) predictedCounts[kind]++;
+          for (const kind of once.gold) goldCounts[kind]++;
+        });
+        t.deepEqual(seen, expectedSeen);
+        t.deepEqual(analysis.predicted.counts, predictedCounts);
+        t.deepEqual(analysis.gold.counts, goldCounts);
       },
     ),
   );

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import test from 'ava';
 import { chromium } from 'playwright-core';
 import { loadDataset } from '../../harness/data/datasets.ts';
-import { analyzeErrors } from '../../harness/eval/error-analysis.ts';
+import { analyzeErrors, classifySpans } from '../../harness/eval/error-analysis.ts';
 import { writeReportFile } from '../../harness/report/write-report.ts';
 import { projectPath } from '../../harness/util/paths.ts';
 import { table2Store } from './fixtures/temp-store.ts';
@@ -119,6 +119,37 @@ browserTest(
     t.is(firstId, expected[0]);
     t.regex((await shown.first().locator('header').textContent()) ?? '', /tech/);
     t.is(await shown.first().locator('.chip.kind-missed').count(), 1);
+    // every bracket is coloured and titled by its span's error kind (classifySpans)
+    const firstIndex = Number(expected[0].split(':')[1]);
+    const kinds = classifySpans(
+      gold[firstIndex].spans,
+      store.predictions(lexicon.explorerRunId!, 'test')[firstIndex].spans,
+    );
+    const openKinds = async (layer: number) =>
+      (
+        await shown
+          .first()
+          .locator('.layer')
+          .nth(layer)
+          .locator('.br')
+          .evaluateAll((brackets) =>
+            brackets
+              .filter((bracket) => bracket.textContent === '[')
+              .map((bracket) => /kind-(\w+)/.exec(bracket.className)?.[1] ?? ''),
+          )
+      ).sort();
+    t.deepEqual(await openKinds(0), [...kinds.gold].sort());
+    t.deepEqual(await openKinds(1), [...kinds.predicted].sort());
+    t.regex(
+      (await shown
+        .first()
+        .locator('.layer')
+        .first()
+        .locator('.br.kind-missed')
+        .first()
+        .getAttribute('title')) ?? '',
+      /^(SKILL|KNOWLEDGE) \d+–\d+: missed$/,
+    );
     await page.click('#ex-next');
     t.is(await shown.first().getAttribute('data-sentence'), expected[20]);
     // find one sentence by id

@@ -57,6 +57,6 @@ test('every section is there, printable, with inline SVG charts', (t) => {
   t.regex(html, /skillbench runs export \d+ --out bundles\/run-\d+/);
   t.regex(
     html,
-    /skillbench score --gold skillspan:test --pred predictions\/test\.jsonl --bootstrap 100 --resample sentence/,
+    /cd bundles\/run-\d+ &amp;&amp; skillbench score --gold gold\/test\.jsonl --pred predictions\/test\.jsonl --bootstrap 100 --resample sentence/,
   );
 });

@@ -1,11 +1,16 @@
+import { join } from 'node:path';
 import test from 'ava';
 import { loadDataset } from '../../harness/data/datasets.ts';
+import { LABELS } from '../../harness/data/types.ts';
 import { bootstrapConfidenceIntervals } from '../../harness/eval/bootstrap.ts';
+import { classifySpans, SPAN_KINDS } from '../../harness/eval/error-analysis.ts';
+import { scoreFiles } from '../../harness/eval/score-files.ts';
 import { computeSentenceStats } from '../../harness/eval/sentence-stats.ts';
 import { pairedTestFromStats } from '../../harness/eval/significance.ts';
 import { buildReportModel } from '../../harness/report/model.ts';
 import { analyzeRun, unitGold, unitStats } from '../../harness/report/run-analysis.ts';
 import { warmReportCache } from '../../harness/report/warm-cache.ts';
+import { exportRunBundle } from '../../harness/runner/export-bundle.ts';
 import { addSystem, degradedPredictions } from './fixtures/store-fixture.ts';
 import { table2Store } from './fixtures/temp-store.ts';
 
@@ -186,4 +191,62 @@ test('warming the cache after runs leaves the report only the per-row statistics
     'run analyses and explorer columns all from the cache',
   );
   t.is(model.timings['cache misses'], rows, 'one per row: intervals and tests');
+});
+
+test('the explorer colours each span by its error kind: classifySpans on the run it shows', (t) => {
+  const { store } = table2Store(t, { testLimit: 600 });
+  const model = buildReportModel(store, { bootstrap: 0, cacheDir: false });
+  const data = JSON.parse(model.explorer!.json.replace(/\\u003c/g, '<'));
+  const gold = loadDataset('skillspan:test').sentences.slice(0, 600);
+  const byId = new Map(gold.map((sentence, i) => [sentence.id, i]));
+  t.deepEqual(data.spanKinds, [...SPAN_KINDS]);
+  let spans = 0;
+  data.methods.forEach((method: { run: number }, m: number) => {
+    const predictions = store.predictions(method.run, 'test');
+    data.sentences.forEach((row: [string, number, number, string[], number[]], k: number) => {
+      const i = byId.get(row[0])!;
+      const kinds = classifySpans(gold[i].spans, predictions[i].spans);
+      const flat: number[] = data.pred[m][k] || [];
+      const quads = Array.from({ length: flat.length / 4 }, (_, q) => flat.slice(4 * q, 4 * q + 4));
+      t.deepEqual(
+        quads.map(([label, start, end]) => ({ label: LABELS[label], start, end })),
+        predictions[i].spans,
+      );
+      t.deepEqual(
+        quads.map((quad) => data.spanKinds[quad[3]]),
+        kinds.predicted,
+      );
+      const goldKinds: string = data.goldKinds[m][k] || '';
+      t.deepEqual(
+        [...goldKinds].map((digit) => data.spanKinds[Number(digit)]),
+        kinds.gold,
+      );
+      spans += quads.length + goldKinds.length;
+    });
+  });
+  t.true(spans > 1000);
+});
+
+test('the re-score commands are what `runs export` writes: gold and predictions inside the bundle', (t) => {
+  const { store, dir } = table2Store(t, { testLimit: 300 });
+  const model = buildReportModel(store, { bootstrap: 100, cacheDir: false, storePath: 'runs.db' });
+  const manifest = model.rows.find((row) => row.id === 'row-gliner')!.manifest[0];
+  t.is(
+    manifest.exportCommand,
+    `skillbench runs export ${manifest.id} --out bundles/run-${manifest.id} --store runs.db`,
+  );
+  t.is(
+    manifest.rescoreCommand,
+    `cd bundles/run-${manifest.id} && skillbench score --gold gold/test.jsonl --pred predictions/test.jsonl --bootstrap 100 --resample sentence`,
+  );
+  t.notRegex(manifest.rescoreCommand, /skillspan:/);
+  // the files it names are in the bundle, and they score to the stored numbers
+  const bundle = join(dir, `bundles/run-${manifest.id}`);
+  const written = exportRunBundle(store, store.getRun(manifest.id)!, bundle);
+  t.true(written.includes('gold/test.jsonl') && written.includes('predictions/test.jsonl'));
+  const report = scoreFiles(join(bundle, 'gold/test.jsonl'), join(bundle, 'predictions/test.jsonl'));
+  t.is(
+    report.protocols.nervaluate.overall.strict.f1,
+    store.summaryMetrics(manifest.id)['test.nervaluate.overall.f1'],
+  );
 });

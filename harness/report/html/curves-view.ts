@@ -1,4 +1,4 @@
-/** The learning-curve section's view: for each trained row, a loss chart and a chart of the other stepped metrics. */
+/** The learning-curve section's view: for each trained row, a loss chart, a dev-quality chart and a diagnostics chart. */
 import { lineChart } from '../charts/svg-line-chart.ts';
 import type { CurveSeries, ReportModel } from '../model-types.ts';
 
@@ -31,10 +31,20 @@ export function curvesView(model: ReportModel): CurvesView {
       const charts = [
         set.loss.length ? chart(set.loss, `${set.label}: loss`, 'loss') : '',
         set.metrics.length
-          ? chart(set.metrics, `${set.label}: dev metrics`, 'value', metricsAreFractions ? [0, 1] : undefined)
+          ? chart(set.metrics, `${set.label}: dev scores`, 'score', metricsAreFractions ? [0, 1] : undefined)
           : '',
+        ...set.diagnostics
+          .map((series) => series.name)
+          .filter((name, i, names) => names.indexOf(name) === i)
+          .map((name) =>
+            chart(
+              set.diagnostics.filter((s) => s.name === name),
+              `${set.label}: ${name}`,
+              name.split('.').at(-1) ?? name,
+            ),
+          ),
       ].filter(Boolean);
-      const seeds = [...new Set([...set.loss, ...set.metrics].map((s) => s.seed))];
+      const seeds = [...new Set([...set.loss, ...set.metrics, ...set.diagnostics].map((s) => s.seed))];
       return { label: set.label, seeds: seeds.join(', '), charts };
     }),
   };
