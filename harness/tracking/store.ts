@@ -363,11 +363,11 @@ export class RunStore {
 
   /** The final value of every metric logged without a step (the run's results). */
   summaryMetrics(runId: number): Record<string, number> {
-    const rows = this.db
-      .prepare('SELECT name, value FROM metrics WHERE run_id = ? AND step IS NULL ORDER BY id')
-      .all(runId) as { name: string; value: number }[];
+    const rows = this.statement('SELECT name, value FROM metrics WHERE run_id = ? AND step IS NULL ORDER BY id')
+      .raw()
+      .all(runId) as [string, number][];
     const result: Record<string, number> = {};
-    for (const row of rows) result[row.name] = row.value;
+    for (const [name, value] of rows) result[name] = value;
     return result;
   }
 

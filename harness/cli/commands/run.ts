@@ -4,6 +4,7 @@ import { loadExperimentsOrThrow } from '../../experiments/load.ts';
 import { planRuns } from '../../experiments/plan.ts';
 import { formatProblem } from '../../experiments/problems.ts';
 import { loadPlugins } from '../../methods/plugins.ts';
+import { warmReportCache } from '../../report/warm-cache.ts';
 import { DEFAULT_OUTPUTS, writeReportFile } from '../../report/write-report.ts';
 import { ProgressBoard } from '../../runner/progress.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
@@ -131,6 +132,7 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
         force: args.force,
         jobs: args.jobs,
         afterRun: async (run) => {
+          if (args.report) prepareReport(store, run.id, (line) => board.print(line));
           await mirrorRunIfConfigured(mlflowSource, run.key, { log: (line) => board.print(line) });
         },
       }).finally(() => {
@@ -194,5 +196,19 @@ function writeReportAfterRun(storePath: string, out: string | undefined): void {
       `skillbench: the report could not be written (${describeError(error)}); the runs are in ${storePath}, retry with \`skillbench report\`\n`,
     );
     process.exitCode = 1;
+  }
+}
+
+/**
+ * Re-scores a finished run for the report right away (tens of milliseconds), so the report at the
+ * end only reads. A problem here is reported and costs nothing but speed later.
+ */
+function prepareReport(store: RunStore, runId: number, log: (line: string) => void): void {
+  try {
+    for (const problem of warmReportCache(store, [runId]).problems) log(`note: report cache: ${problem}`);
+  } catch (error) {
+    log(
+      `note: could not prepare run ${runId} for the report (${describeError(error)}); the report will re-score it`,
+    );
   }
 }
