@@ -6,6 +6,7 @@ import {
   type DropoutAttrs,
   dropoutThreshold,
 } from '../ops/dropout-hash.ts';
+import type { WebGpuBackendLike } from './webgpu-kernels.ts';
 
 /**
  * Registers the hash-dropout kernel (ops/dropout-hash.ts) for a backend: a JavaScript loop on
@@ -65,15 +66,6 @@ const cpuDropout: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   applyDropout(be.readSync(x.dataId), out, attrs as unknown as DropoutAttrs);
   return be.makeTensorInfo([...x.shape], 'float32', out);
 };
-
-interface WebGpuBackendLike {
-  runWebGPUProgram(
-    program: object,
-    inputs: tf.TensorInfo[],
-    dtype: tf.DataType,
-    uniforms?: { type: string; data: number[] }[],
-  ): tf.TensorInfo;
-}
 
 const webgpuDropout: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const x = (inputs as { x: tf.TensorInfo }).x;

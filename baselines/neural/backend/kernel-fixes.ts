@@ -210,20 +210,8 @@ function xnnSliceMatMul(
   };
   const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
   return (a, b, backend) => {
-    const [m, k] = a.shape.slice(-2);
-    const n = b.shape[b.shape.length - 1];
-    const batchA = batchOf(a);
-    const batchB = batchOf(b);
-    const batch = Math.max(batchA, batchB);
-    if (
-      (batchA !== batch && batchA !== 1) ||
-      (batchB !== batch && batchB !== 1) ||
-      b.shape[b.shape.length - 2] !== k
-    ) {
-      throw new Error(`BatchMatMul: cannot multiply [${a.shape}] by [${b.shape}]`);
-    }
-    const outer = (batchA === batch ? a : b).shape.slice(0, -2);
-    const out = backend.makeOutput([...outer, m, n], 'float32');
+    const { m, k, n, batchA, batchB, batch, outShape } = batchedProduct(a, b);
+    const out = backend.makeOutput(outShape, 'float32');
     const aOffset = backend.dataIdMap.get(a.dataId).memoryOffset;
     const bOffset = backend.dataIdMap.get(b.dataId).memoryOffset;
     const outOffset = backend.dataIdMap.get(out.dataId).memoryOffset;
@@ -242,18 +230,8 @@ function xnnSliceMatMul(
   };
 }
 
-function copyTensor(t: tf.TensorInfo, be: WasmBackendLike): tf.TensorInfo {
-  const copy = be.makeOutput([...t.shape], t.dtype);
-  be.typedArrayFromHeap(copy).set(be.typedArrayFromHeap(t));
-  return copy;
-}
-
-/**
- * Batched [.., M, K] @ [.., K, N] in JavaScript, four rows of a at a time: about twice the
- * speed of the wasm backend's batched fallback (a naive blocked loop at ~0.7 GFLOP/s) for
- * attention-sized products. A batch of 1 on either side is broadcast.
- */
-function jsBatchMatMul(a: tf.TensorInfo, b: tf.TensorInfo, be: WasmBackendLike): tf.TensorInfo {
+/** Shapes of a batched [.., M, K] @ [.., K, N] where a batch of 1 on either side is broadcast. */
+function batchedProduct(a: tf.TensorInfo, b: tf.TensorInfo) {
   const [m, k] = a.shape.slice(-2);
   const n = b.shape[b.shape.length - 1];
   const batchA = batchOf(a);
@@ -266,8 +244,24 @@ function jsBatchMatMul(a: tf.TensorInfo, b: tf.TensorInfo, be: WasmBackendLike):
   ) {
     throw new Error(`BatchMatMul: cannot multiply [${a.shape}] by [${b.shape}]`);
   }
-  const outer = (batchA === batch ? a : b).shape.slice(0, -2);
-  const out = be.makeOutput([...outer, m, n], 'float32');
+  const outShape = [...(batchA === batch ? a : b).shape.slice(0, -2), m, n];
+  return { m, k, n, batchA, batchB, batch, outShape };
+}
+
+function copyTensor(t: tf.TensorInfo, be: WasmBackendLike): tf.TensorInfo {
+  const copy = be.makeOutput([...t.shape], t.dtype);
+  be.typedArrayFromHeap(copy).set(be.typedArrayFromHeap(t));
+  return copy;
+}
+
+/**
+ * Batched [.., M, K] @ [.., K, N] in JavaScript, four rows of a at a time: about twice the
+ * speed of the wasm backend's batched fallback (a naive blocked loop at ~0.7 GFLOP/s) for
+ * attention-sized products. A batch of 1 on either side is broadcast.
+ */
+function jsBatchMatMul(a: tf.TensorInfo, b: tf.TensorInfo, be: WasmBackendLike): tf.TensorInfo {
+  const { m, k, n, batchA, batchB, batch, outShape } = batchedProduct(a, b);
+  const out = be.makeOutput(outShape, 'float32');
   const av = be.typedArrayFromHeap(a) as Float32Array;
   const bv = be.typedArrayFromHeap(b) as Float32Array;
   const cv = be.typedArrayFromHeap(out) as Float32Array;

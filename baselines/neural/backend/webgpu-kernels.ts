@@ -18,7 +18,8 @@ export const GELU_GRAD = 'SkillbenchGeluGrad';
 export const ADAM_MOMENT = 'SkillbenchAdamMoment';
 export const ADAM_UPDATE = 'SkillbenchAdamUpdate';
 
-interface WebGpuBackendLike {
+/** The part of tfjs-backend-webgpu's backend the custom kernels call. */
+export interface WebGpuBackendLike {
   runWebGPUProgram(
     program: object,
     inputs: tf.TensorInfo[],
