@@ -363,7 +363,9 @@ export class RunStore {
 
   /** The final value of every metric logged without a step (the run's results). */
   summaryMetrics(runId: number): Record<string, number> {
-    const rows = this.statement('SELECT name, value FROM metrics WHERE run_id = ? AND step IS NULL ORDER BY id')
+    const rows = this.statement(
+      'SELECT name, value FROM metrics WHERE run_id = ? AND step IS NULL ORDER BY id',
+    )
       .raw()
       .all(runId) as [string, number][];
     const result: Record<string, number> = {};
