@@ -20,7 +20,10 @@ test('runs are mirrored to MLflow as they finish, and a later sync sends nothing
   const store = join(dir, 'runs.db');
   const env = { MLFLOW_TRACKING_URI: fake.url };
 
-  const run = await runCli(['run', '--no-report', file, '--store', store], { env });
+  const run = await runCli(
+    ['run', file, '--store', store, '--report-out', join(dir, 'report', 'index.html')],
+    { env },
+  );
   t.is(run.code, 0, run.stderr);
   const [mirrored] = [...fake.runs.values()];
   t.truthy(mirrored, 'the run reached MLflow');
@@ -41,6 +44,13 @@ test('runs are mirrored to MLflow as they finish, and a later sync sends nothing
     'curves keep their steps',
   );
   t.is([...fake.experiments.values()].filter((e) => e.name === 'lex').length, 1);
+  const uploads = fake.requests.filter((r) => r.method === 'PUT').map((r) => r.path);
+  for (const artifact of ['predictions/test.jsonl', 'scores/test.json', 'report/index.html']) {
+    t.true(
+      uploads.some((path) => path.endsWith(artifact)),
+      `${artifact} uploaded (${uploads.join(', ')})`,
+    );
+  }
 
   const before = fake.requests.length;
   const sync = await runCli(['mlflow', 'sync', '--store', store], { env });

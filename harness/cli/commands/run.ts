@@ -1,3 +1,5 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { registerBuiltinMethods } from '../../../baselines/index.ts';
 import { loadExperimentsOrThrow } from '../../experiments/load.ts';
@@ -6,6 +8,7 @@ import { formatProblem } from '../../experiments/problems.ts';
 import { loadPlugins } from '../../methods/plugins.ts';
 import { warmReportCache } from '../../report/warm-cache.ts';
 import { DEFAULT_OUTPUTS, writeReportFile } from '../../report/write-report.ts';
+import type { RunOutcome } from '../../runner/execute-run.ts';
 import { ProgressBoard } from '../../runner/progress.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
 import { runPlan } from '../../runner/runner.ts';
@@ -151,7 +154,10 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
       } else {
         process.stdout.write(`${formatRunSummary(store, outcomes, (performance.now() - started) / 1000)}\n`);
       }
-      if (args.report && !controller.signal.aborted) writeReportAfterRun(args.store, args.reportOut);
+      if (args.report && !controller.signal.aborted) {
+        const report = writeReportAfterRun(args.store, args.reportOut);
+        if (report) await attachReportToMirroredRuns(store, mlflowSource, report, outcomes);
+      }
       if (controller.signal.aborted) process.exitCode = 130;
       else if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
     } finally {
@@ -187,15 +193,39 @@ function formatDryRun(
 }
 
 /** The report is the last step: if it fails, every run is already in the store, so say so and go on. */
-function writeReportAfterRun(storePath: string, out: string | undefined): void {
+function writeReportAfterRun(storePath: string, out: string | undefined): string | undefined {
   try {
     const written = writeReportFile({ storePath, out });
     process.stdout.write(`report: ${written.path}\n`);
+    return written.path;
   } catch (error) {
     process.stderr.write(
       `skillbench: the report could not be written (${describeError(error)}); the runs are in ${storePath}, retry with \`skillbench report\`\n`,
     );
     process.exitCode = 1;
+    return undefined;
+  }
+}
+
+/**
+ * With MLflow configured, the report joins the artifacts of the runs this invocation finished
+ * (a snapshot in each run's artifact folder, so later reports do not change what was recorded)
+ * and is mirrored with them.
+ */
+async function attachReportToMirroredRuns(
+  store: RunStore,
+  source: StoreMlflowSource,
+  reportPath: string,
+  outcomes: readonly RunOutcome[],
+): Promise<void> {
+  if (!process.env.MLFLOW_TRACKING_URI) return;
+  for (const outcome of outcomes) {
+    if (outcome.status !== 'finished' || outcome.cached) continue;
+    const snapshot = join(store.artifactRoot(), outcome.run.key, 'report', basename(reportPath));
+    mkdirSync(dirname(snapshot), { recursive: true });
+    copyFileSync(reportPath, snapshot);
+    store.addArtifact(outcome.run.id, `report/${basename(reportPath)}`, snapshot);
+    await mirrorRunIfConfigured(source, outcome.run.key);
   }
 }
 
