@@ -96,7 +96,13 @@ export function buildReportModel(store: RunStore, options: ReportOptions = {}): 
     explorer: options.explorer !== false,
     storePath: options.storePath,
   };
-  const rescored = rescoreRows(rows.drafts, settings, { store, cache, metricsOf, lap });
+  const rescored = rescoreRows(rows.drafts, settings, {
+    store,
+    cache,
+    metricsOf,
+    lap,
+    explorerPending: new Map(),
+  });
   for (const draft of rows.drafts) {
     if (!draft.configuration || draft.row.manifest.length > 0) continue;
     draft.row.manifest = rowManifests(draft, undefined, settings, { store, cache, metricsOf, lap });
@@ -117,7 +123,7 @@ export function buildReportModel(store: RunStore, options: ReportOptions = {}): 
   const curves: CurveSet[] = [];
   for (const draft of reproduced) {
     const series = draft.configuration!.runs.flatMap((run) =>
-      curvesOfRun(store.metricHistory(run.id), run.seed),
+      curvesOfRun(store.curvePoints(run.id), run.seed),
     );
     if (series.length === 0) continue;
     curves.push({

@@ -49,6 +49,12 @@ export interface RescoreContext {
   cache: AnalysisCache;
   metricsOf: (runId: number) => Record<string, number>;
   lap: (phase: string, since: number) => void;
+  /**
+   * When given, explorer columns of freshly analysed runs wait here and reach the cache only if
+   * the run is its row's explorer run (one run per row is shown): a first render then writes a
+   * fifth of the explorer data. Without it (warming the cache after a run), they are cached at once.
+   */
+  explorerPending?: Map<string, ExplorerColumns>;
 }
 
 export interface RescoreResult {
@@ -198,7 +204,7 @@ function runCacheInputs(
 
 /** Computes a run's analysis and explorer columns and caches both under `key` / `explorer-` + `key`. */
 function computeAndCache(
-  context: Pick<RescoreContext, 'store' | 'cache' | 'metricsOf'>,
+  context: Pick<RescoreContext, 'store' | 'cache' | 'metricsOf' | 'explorerPending'>,
   run: RunRecord,
   testSet: TestSet,
   key: string,
@@ -211,13 +217,14 @@ function computeAndCache(
     testSet.info.unit,
   );
   if (typeof computed === 'string') return computed;
-  context.cache.set(`explorer-${key}`, computed.explorer);
+  if (context.explorerPending) context.explorerPending.set(`explorer-${key}`, computed.explorer);
+  else context.cache.set(`explorer-${key}`, computed.explorer);
   return { analysis: context.cache.set(key, { ...computed.analysis, key }), explorer: computed.explorer };
 }
 
 /** A run's analysis from the cache, or computed and cached; a string says why it cannot be made. */
 export function cachedRunAnalysis(
-  context: Pick<RescoreContext, 'store' | 'cache' | 'metricsOf'>,
+  context: Pick<RescoreContext, 'store' | 'cache' | 'metricsOf' | 'explorerPending'>,
   run: RunRecord,
   testSet: TestSet,
 ): RunAnalysis | string {
@@ -239,7 +246,9 @@ function cachedExplorerColumns(
   const key = analysis.key ?? cacheKey('run', runCacheInputs(context, run, testSet));
   const cached = context.cache.get<ExplorerColumns>(`explorer-${key}`);
   if (cached) return cached;
-  const computed = computeAndCache(context, run, testSet, key);
+  const pending = context.explorerPending?.get(`explorer-${key}`);
+  if (pending) return context.cache.set(`explorer-${key}`, pending);
+  const computed = computeAndCache({ ...context, explorerPending: undefined }, run, testSet, key);
   return typeof computed === 'string' ? undefined : computed.explorer;
 }
 

@@ -26,7 +26,7 @@ export function exportRunBundle(store: RunStore, run: RunRecord, outDir: string)
   write('params.json', `${JSON.stringify(store.params(run.id), null, 2)}\n`);
   write(
     'metrics.json',
-    `${JSON.stringify({ summary: store.summaryMetrics(run.id), history: store.metricHistory(run.id).filter((p) => p.step !== undefined) }, null, 1)}\n`,
+    `${JSON.stringify({ summary: store.summaryMetrics(run.id), history: store.curvePoints(run.id) }, null, 1)}\n`,
   );
   const rescore: string[] = [];
   for (const split of ['dev', 'test'] as const) {

@@ -111,7 +111,27 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE runs ADD COLUMN host TEXT;
     `,
   },
+  {
+    version: 4,
+    name: 'predictions as one JSON array per run and split (the report reads whole splits)',
+    sql: `
+      CREATE TABLE prediction_sets (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        split TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        predictions_json TEXT NOT NULL,
+        PRIMARY KEY (run_id, split)
+      );
+      INSERT INTO prediction_sets (run_id, split, count, predictions_json)
+        SELECT run_id, split, COUNT(*), '[' || group_concat(prediction_json, ',' ORDER BY position) || ']'
+        FROM predictions GROUP BY run_id, split;
+      DROP TABLE predictions;
+      ALTER TABLE prediction_sets RENAME TO predictions;
+    `,
+  },
 ];
+
+export const LATEST_MIGRATION = Math.max(...MIGRATIONS.map((migration) => migration.version));
 
 export function migrate(db: Database.Database): number[] {
   db.exec(

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { Prediction } from '../data/types.ts';
 import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from '../runner/types.ts';
 import { sha256File } from '../util/hash.ts';
-import { migrate } from './migrations.ts';
+import { LATEST_MIGRATION, migrate } from './migrations.ts';
 
 export interface ExperimentInfo {
   name: string;
@@ -93,9 +93,13 @@ export class RunStore {
     this.path = path === ':memory:' ? path : resolve(path);
     if (this.path !== ':memory:' && !options.readonly) mkdirSync(dirname(this.path), { recursive: true });
     const readonly = options.readonly === true;
+    if (readonly && this.path !== ':memory:' && needsMigration(this.path)) {
+      // a reader of an older store brings it up to date first (readers never see old layouts)
+      new RunStore(this.path).close();
+    }
     this.db = new Database(this.path, { readonly, fileMustExist: readonly });
     this.db.pragma('busy_timeout = 10000');
-    if (!options.readonly) {
+    if (!readonly) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
@@ -361,6 +365,16 @@ export class RunStore {
     }));
   }
 
+  /** The points of every metric logged with a step (learning curves), in the order logged. */
+  curvePoints(runId: number): MetricPoint[] {
+    const rows = this.statement(
+      'SELECT name, value, step, timestamp FROM metrics WHERE run_id = ? AND step IS NOT NULL ORDER BY id',
+    )
+      .raw()
+      .all(runId) as [string, number, number, number][];
+    return rows.map(([name, value, step, timestamp]) => ({ name, value, step, timestamp }));
+  }
+
   /** The final value of every metric logged without a step (the run's results). */
   summaryMetrics(runId: number): Record<string, number> {
     const rows = this.statement(
@@ -411,36 +425,39 @@ export class RunStore {
     }));
   }
 
-  /** Stores a split's predictions (position = index in the split file), replacing earlier ones. */
+  /**
+   * Stores a split's predictions, in split order (positions maps each sentence id to its index in
+   * the split file), replacing earlier ones. One JSON array per run and split: the report reads
+   * whole splits, and one parse of an array is several times faster than one per row.
+   */
   savePredictions(
     runId: number,
     split: string,
     predictions: readonly Prediction[],
     positions: ReadonlyMap<string, number>,
   ): void {
-    const insert = this.db.prepare(
-      'INSERT OR REPLACE INTO predictions (run_id, split, position, sentence_id, prediction_json) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM predictions WHERE run_id = ? AND split = ?').run(runId, split);
-      for (const prediction of predictions) {
-        const position = positions.get(prediction.id);
-        if (position === undefined) throw new Error(`prediction for unknown sentence ${prediction.id}`);
-        insert.run(runId, split, position, prediction.id, JSON.stringify(prediction));
+    const ordered = new Array<Prediction>(predictions.length);
+    for (const prediction of predictions) {
+      const position = positions.get(prediction.id);
+      if (position === undefined || position >= predictions.length) {
+        throw new Error(`prediction for unknown sentence ${prediction.id}`);
       }
-    })();
+      if (ordered[position]) throw new Error(`two predictions for sentence ${prediction.id}`);
+      ordered[position] = prediction;
+    }
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO predictions (run_id, split, count, predictions_json) VALUES (?, ?, ?, ?)',
+      )
+      .run(runId, split, ordered.length, JSON.stringify(ordered));
   }
 
-  /** A split's predictions in split order. */
+  /** A split's predictions in split order (empty when none were stored). */
   predictions(runId: number, split: string): Prediction[] {
-    // one JSON.parse of the joined rows is about twice as fast as one per row (the report reads
-    // every run's predictions)
-    const rows = this.statement(
-      'SELECT prediction_json FROM predictions WHERE run_id = ? AND split = ? ORDER BY position',
-    )
+    const json = this.statement('SELECT predictions_json FROM predictions WHERE run_id = ? AND split = ?')
       .pluck()
-      .all(runId, split) as string[];
-    return JSON.parse(`[${rows.join(',')}]`) as Prediction[];
+      .get(runId, split) as string | undefined;
+    return json === undefined ? [] : (JSON.parse(json) as Prediction[]);
   }
 
   // ---- LLM response cache ------------------------------------------------------------------
@@ -481,6 +498,23 @@ export class RunStore {
       | undefined;
     if (!row) throw new Error(`experiment "${name}" is not in the store (upsertExperiment first)`);
     return row.id;
+  }
+}
+
+/** Whether the store at path lacks a migration this code knows (checked without writing to it). */
+function needsMigration(path: string): boolean {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const hasTable = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+      .get();
+    if (!hasTable) return true;
+    const latest = (
+      db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null }
+    ).version;
+    return (latest ?? 0) < LATEST_MIGRATION;
+  } finally {
+    db.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import test from 'ava';
+import Database from 'better-sqlite3';
 import type { RunSpec } from '../../harness/runner/types.ts';
 import { MIGRATIONS } from '../../harness/tracking/migrations.ts';
 import { RunStore } from '../../harness/tracking/store.ts';
@@ -155,4 +156,63 @@ test('a read-only open of a missing store fails instead of creating one', (t) =>
     any: true,
     code: 'SQLITE_CANTOPEN',
   });
+});
+
+test('migrating a store from per-sentence prediction rows keeps every prediction in order', (t) => {
+  const path = join(tempDir(t), 'old.db');
+  const old = new Database(path);
+  old.exec(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
+    old.exec(migration.sql);
+    old
+      .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+      .run(migration.version, migration.name, 'then');
+  }
+  old.exec(`INSERT INTO experiments (name, method, created_at, updated_at) VALUES ('exp', 'lexicon', 'x', 'x');
+    INSERT INTO runs (key, experiment_id, method, seed, status, spec_json, created_at) VALUES ('k', 1, 'lexicon', 1, 'finished', '{}', 'x');`);
+  const insert = old.prepare(
+    'INSERT INTO predictions (run_id, split, position, sentence_id, prediction_json) VALUES (1, ?, ?, ?, ?)',
+  );
+  // inserted out of order: the position decides
+  for (const position of [2, 0, 1]) {
+    const id = `test:${position}`;
+    insert.run(
+      'test',
+      position,
+      id,
+      JSON.stringify({ id, spans: position === 1 ? [{ label: 'SKILL', start: 0, end: 1 }] : [] }),
+    );
+  }
+  old.close();
+  const store = new RunStore(path);
+  t.deepEqual(
+    store.predictions(1, 'test').map((p) => [p.id, p.spans.length]),
+    [
+      ['test:0', 0],
+      ['test:1', 1],
+      ['test:2', 0],
+    ],
+  );
+  t.deepEqual(store.predictions(1, 'dev'), []);
+  store.close();
+});
+
+test('a reader of an older store migrates it first', (t) => {
+  const path = join(tempDir(t), 'old.db');
+  const old = new Database(path);
+  old.exec(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
+    old.exec(migration.sql);
+    old
+      .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+      .run(migration.version, migration.name, 'then');
+  }
+  old.close();
+  const reader = new RunStore(path, { readonly: true });
+  t.deepEqual(reader.predictions(1, 'test'), []);
+  reader.close();
 });
