@@ -158,18 +158,26 @@ test('a read-only open of a missing store fails instead of creating one', (t) =>
   });
 });
 
-test('migrating a store from per-sentence prediction rows keeps every prediction in order', (t) => {
-  const path = join(tempDir(t), 'old.db');
-  const old = new Database(path);
-  old.exec(
+/** A store file as migrations up to `version` left it (the layout an older skillbench wrote). */
+function storeAtVersion(path: string, version: number): Database.Database {
+  const db = new Database(path);
+  db.exec(
     'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
-  for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
-    old.exec(migration.sql);
-    old
-      .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
-      .run(migration.version, migration.name, 'then');
+  for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
+    db.exec(migration.sql);
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+      migration.version,
+      migration.name,
+      'then',
+    );
   }
+  return db;
+}
+
+test('migrating a store from per-sentence prediction rows keeps every prediction in order', (t) => {
+  const path = join(tempDir(t), 'old.db');
+  const old = storeAtVersion(path, 3);
   old.exec(`INSERT INTO experiments (name, method, created_at, updated_at) VALUES ('exp', 'lexicon', 'x', 'x');
     INSERT INTO runs (key, experiment_id, method, seed, status, spec_json, created_at) VALUES ('k', 1, 'lexicon', 1, 'finished', '{}', 'x');`);
   const insert = old.prepare(
@@ -201,16 +209,7 @@ test('migrating a store from per-sentence prediction rows keeps every prediction
 
 test('a reader of an older store migrates it first', (t) => {
   const path = join(tempDir(t), 'old.db');
-  const old = new Database(path);
-  old.exec(
-    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
-  for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
-    old.exec(migration.sql);
-    old
-      .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
-      .run(migration.version, migration.name, 'then');
-  }
+  const old = storeAtVersion(path, 3);
   old.close();
   const reader = new RunStore(path, { readonly: true });
   t.deepEqual(reader.predictions(1, 'test'), []);
