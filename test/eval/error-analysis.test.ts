@@ -9,7 +9,7 @@ import {
   PREDICTED_KINDS,
   SPAN_KINDS,
 } from '../../harness/eval/error-analysis.ts';
-import { corpus, K, predict, S, sentence } from './helpers.ts';
+import { corpus, K, predict, S, sentence, spanArbitrary } from './helpers.ts';
 
 test('each span gets its closest relation to the other side', (t) => {
   const gold = corpus(
@@ -61,14 +61,6 @@ test('length buckets', (t) => {
     '9+',
   ]);
 });
-
-const spanArbitrary = fc
-  .record({
-    label: fc.constantFrom('SKILL' as const, 'KNOWLEDGE' as const),
-    start: fc.integer({ min: 0, max: 8 }),
-    length: fc.integer({ min: 1, max: 4 }),
-  })
-  .map(({ label, start, length }): Span => ({ label, start, end: start + length }));
 
 test('property: the analysis does not depend on span order', (t) => {
   fc.assert(

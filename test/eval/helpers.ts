@@ -1,4 +1,5 @@
 /** Small builders for scoring tests: sentences of tokens w0..wN and spans written compactly. */
+import fc from 'fast-check';
 import type { Label, Prediction, Sentence, Span } from '../../harness/data/types.ts';
 
 /** `S(1, 3)` is SKILL over tokens 1..3 INCLUSIVE (as the vector files write it), end-exclusive inside. */
@@ -35,3 +36,12 @@ export function corpus(...sentences: Sentence[]): Sentence[] {
 export function predict(gold: readonly Sentence[], ...spans: Span[][]): Prediction[] {
   return gold.map((s, i) => ({ id: s.id, spans: spans[i] ?? [] }));
 }
+
+/** A random span of either label in a sentence of about ten tokens (property tests). */
+export const spanArbitrary = fc
+  .record({
+    label: fc.constantFrom('SKILL' as const, 'KNOWLEDGE' as const),
+    start: fc.integer({ min: 0, max: 8 }),
+    length: fc.integer({ min: 1, max: 4 }),
+  })
+  .map(({ label, start, length }): Span => ({ label, start, end: start + length }));

@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import type { Span } from '../../harness/data/types.ts';
 import { nervaluate } from '../../harness/eval/nervaluate.ts';
-import { K, S } from './helpers.ts';
+import { K, S, spanArbitrary } from './helpers.ts';
 
 const strict = (gold: Span[], pred: Span[]) => nervaluate([gold], [pred]).overall.strict;
 
@@ -77,14 +77,6 @@ test('counts are summed over sentences before P/R/F1 (micro)', (t) => {
   t.like(result, { correct: 1, missed: 2, possible: 3, actual: 1, precision: 1 });
   t.true(Math.abs(result.recall - 1 / 3) < 1e-12);
 });
-
-const spanArbitrary = fc
-  .record({
-    label: fc.constantFrom('SKILL' as const, 'KNOWLEDGE' as const),
-    start: fc.integer({ min: 0, max: 8 }),
-    length: fc.integer({ min: 1, max: 4 }),
-  })
-  .map(({ label, start, length }): Span => ({ label, start, end: start + length }));
 
 /** Interleaves the groups of equal-end spans at random, keeping the order within each group. */
 function reorderKeepingTies(spans: Span[], choices: number[]): Span[] {

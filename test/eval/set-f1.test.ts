@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import type { Span } from '../../harness/data/types.ts';
 import { setF1Score } from '../../harness/eval/set-f1.ts';
-import { K, S } from './helpers.ts';
+import { K, S, spanArbitrary } from './helpers.ts';
 
 test('duplicates collapse and P/R/F1 are micro over labels (m05)', (t) => {
   const result = setF1Score([[S(1, 2), S(4, 5)]], [[S(1, 2), S(1, 2)]]);
@@ -17,14 +17,6 @@ test('macro F1 is the mean of the two label F1s; zero denominators give 0', (t) 
   t.is(result.macro_f1, 0.5);
   t.like(setF1Score([[]], [[]]).overall, { precision: 0, recall: 0, f1: 0 });
 });
-
-const spanArbitrary = fc
-  .record({
-    label: fc.constantFrom('SKILL' as const, 'KNOWLEDGE' as const),
-    start: fc.integer({ min: 0, max: 8 }),
-    length: fc.integer({ min: 1, max: 4 }),
-  })
-  .map(({ label, start, length }): Span => ({ label, start, end: start + length }));
 
 const corpusArbitrary = fc.array(
   fc.record({

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import type { ExecutionContext } from 'ava';
+import { useBackend } from '../../baselines/neural/backend/choose.ts';
 import { BertTokenModel } from '../../baselines/neural/bert/model.ts';
 import { projectPath } from '../../harness/util/paths.ts';
 import { maxAbsDiff } from './gradcheck.ts';
@@ -34,4 +36,18 @@ export async function bertParity(): Promise<{ hidden: number; logits: number; sh
   tf.dispose([inputIds, attentionMask, hidden, logits]);
   model.dispose();
   return result;
+}
+
+/**
+ * The parity assertions on one backend. Each backend's test lives in its own file because the
+ * tfjs backend is chosen once per process and ava runs each file in a process of its own.
+ */
+export async function checkBertParity(t: ExecutionContext, backend: 'cpu' | 'wasm'): Promise<void> {
+  await useBackend(backend);
+  const expected = expectedOutputs();
+  const parity = await bertParity();
+  t.deepEqual(parity.shapes, [expected.last_hidden_shape, expected.logits_shape]);
+  t.true(parity.hidden < 1e-4, `last hidden state max error ${parity.hidden}`);
+  t.true(parity.logits < 1e-4, `logits max error ${parity.logits}`);
+  t.log(`max |error|: hidden ${parity.hidden.toExponential(2)}, logits ${parity.logits.toExponential(2)}`);
 }

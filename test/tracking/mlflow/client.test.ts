@@ -2,19 +2,7 @@ import test from 'ava';
 import { MlflowError } from '../../../harness/tracking/mlflow/errors.ts';
 import type { MlflowMetric } from '../../../harness/tracking/mlflow/types.ts';
 import { FakeMlflowServer } from './fake-server.ts';
-import { fastClient } from './helpers.ts';
-
-async function withServer(
-  run: (fake: FakeMlflowServer) => Promise<void>,
-  options?: Parameters<typeof FakeMlflowServer.start>[0],
-): Promise<void> {
-  const fake = await FakeMlflowServer.start(options);
-  try {
-    await run(fake);
-  } finally {
-    await fake.close();
-  }
-}
+import { fastClient, withServer } from './helpers.ts';
 
 async function newRun(fake: FakeMlflowServer): Promise<string> {
   const client = fastClient(fake.url);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { MlflowClient, type MlflowClientOptions } from '../../../harness/tracking/mlflow/client.ts';
 import type { SourceArtifact, SourceRun } from '../../../harness/tracking/mlflow/source.ts';
 import { sha256 } from '../../../harness/util/hash.ts';
+import { FakeMlflowServer } from './fake-server.ts';
 
 /** A client with millisecond backoff and no randomness, so retry tests are fast and deterministic. */
 export function fastClient(trackingUri: string, options: Partial<MlflowClientOptions> = {}): MlflowClient {
@@ -43,3 +44,27 @@ export function tempArtifact(artifactPath: string, content: string): SourceArtif
   writeFileSync(localPath, content);
   return { localPath, artifactPath, sha256: sha256(content), bytes: Buffer.byteLength(content) };
 }
+
+/** Runs `run` against a fresh fake MLflow server, closed afterwards whatever happens. */
+export async function withServer(
+  run: (fake: FakeMlflowServer) => Promise<void>,
+  options?: Parameters<typeof FakeMlflowServer.start>[0],
+): Promise<void> {
+  const fake = await FakeMlflowServer.start(options);
+  try {
+    await run(fake);
+  } finally {
+    await fake.close();
+  }
+}
+
+/** A sync result's `sent` block when nothing was sent. */
+export const NOTHING_SENT = {
+  params: 0,
+  tags: 0,
+  metrics: 0,
+  artifacts: 0,
+  artifactBytes: 0,
+  statusUpdates: 0,
+  logBatchCalls: 0,
+};
