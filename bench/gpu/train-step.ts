@@ -7,7 +7,10 @@
  *
  *   node train-step.mjs [--backend webgpu|wasm|cpu] [--tiny] [--batch 32] [--length 64]
  *                       [--steps 20] [--warmup 3] [--no-check] [--group-size N]
- * --tiny runs a 2-layer, hidden-64 model instead of bert-base (to try the bundle anywhere).
+ *                       [--layers N] [--hidden N] [--heads N] [--ffn N] [--vocab N]
+ * --tiny runs a 2-layer, hidden-64 model instead of bert-base (to try the bundle anywhere); the
+ * shape flags override single sizes (bert-base's structure at small widths has bert-base's
+ * dispatch count, which is how it is counted on Dawn's null adapter).
  */
 import * as tf from '@tensorflow/tfjs';
 import { type BackendChoice, isBackendChoice, useBackend } from '../../baselines/neural/backend/choose.ts';
@@ -24,8 +27,7 @@ const TINY: StepShape = { layers: 2, hidden: 64, heads: 4, ffn: 128, vocab: 3000
 interface Options {
   backend: BackendChoice;
   tiny: boolean;
-  batch?: number;
-  length?: number;
+  sizes: Partial<StepShape>;
   steps: number;
   warmup: number;
   check: boolean;
@@ -33,7 +35,8 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { backend: 'webgpu', tiny: false, steps: 20, warmup: 3, check: true };
+  const options: Options = { backend: 'webgpu', tiny: false, sizes: {}, steps: 20, warmup: 3, check: true };
+  const sizeFlags = new Set(['layers', 'hidden', 'heads', 'ffn', 'vocab', 'batch', 'length']);
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -47,9 +50,11 @@ function parseArgs(argv: string[]): Options {
       const v = value();
       if (!isBackendChoice(v)) throw new Error(`unknown backend ${v}`);
       options.backend = v;
-    } else if (flag === '--batch') options.batch = Number(value());
-    else if (flag === '--length') options.length = Number(value());
-    else if (flag === '--steps') options.steps = Number(value());
+    } else if (sizeFlags.has(flag.slice(2))) {
+      const size = Number(value());
+      if (!Number.isInteger(size) || size < 1) throw new Error(`${flag} needs a positive integer`);
+      options.sizes[flag.slice(2) as keyof StepShape] = size;
+    } else if (flag === '--steps') options.steps = Number(value());
     else if (flag === '--warmup') options.warmup = Number(value());
     else if (flag === '--group-size') options.groupSize = Number(value());
     else throw new Error(`unknown flag ${flag}`);
@@ -101,11 +106,7 @@ async function main(): Promise<void> {
   const check = options.check ? await numericsCheck(options.backend) : undefined;
   const record = await useBackend(options.backend);
   const base = options.tiny ? TINY : BERT_BASE;
-  const shape: StepShape = {
-    ...base,
-    batch: options.batch ?? base.batch,
-    length: options.length ?? base.length,
-  };
+  const shape: StepShape = { ...base, ...options.sizes };
   const bench = createBenchStep(shape, options.groupSize ? { groupSize: options.groupSize } : {});
   const warmStart = performance.now();
   for (let i = 0; i < options.warmup; i++) await bench.step();

@@ -1,15 +1,24 @@
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import { useBackend } from '../../baselines/neural/backend/choose.ts';
+import { mayHaveGpu } from '../../baselines/neural/backend/webgpu.ts';
+import { ATTENTION_KERNELS } from '../../baselines/neural/backend/webgpu-attention.ts';
 import { createBenchStep } from '../../bench/neural-setup.ts';
 
-// Needs a WebGPU adapter. Without a GPU, Mesa's llvmpipe serves as one (apt-get install
-// libegl1 libegl-mesa0 libgl1-mesa-dri):
-//   EGL_PLATFORM=surfaceless SKILLBENCH_DAWN_OPTIONS=backend=opengl \
-//   SKILLBENCH_WEBGPU_FEATURE_LEVEL=compatibility npx ava test/neural/webgpu.test.ts
-// Skipped when SKILLBENCH_DAWN_OPTIONS is unset and no GPU device node exists.
-const hasAdapterConfig =
-  Boolean(process.env.SKILLBENCH_DAWN_OPTIONS) && !process.env.SKILLBENCH_DAWN_OPTIONS?.includes('null');
-const maybe = hasAdapterConfig ? test.serial : test.skip;
+// Needs a WebGPU adapter. Without a GPU, Mesa's llvmpipe serves as one (a software GPU through
+// Dawn's OpenGL backend in compatibility mode; Debian: apt-get install libegl1 libegl-mesa0
+// libgl1-mesa-dri, which .ci/run installs). SKILLBENCH_DAWN_OPTIONS, when set, chooses instead;
+// skipped when neither Mesa nor a GPU device node is there.
+const MESA_SOFTWARE_DRIVER = '/usr/lib/x86_64-linux-gnu/dri/swrast_dri.so';
+if (!process.env.SKILLBENCH_DAWN_OPTIONS && existsSync(MESA_SOFTWARE_DRIVER)) {
+  // read when Dawn creates its adapter, so setting them here is early enough
+  process.env.EGL_PLATFORM = 'surfaceless';
+  process.env.SKILLBENCH_DAWN_OPTIONS = 'backend=opengl';
+  process.env.SKILLBENCH_WEBGPU_FEATURE_LEVEL = 'compatibility';
+}
+const nullAdapter = process.env.SKILLBENCH_DAWN_OPTIONS?.includes('null') ?? false;
+const maybe = !nullAdapter && mayHaveGpu() ? test.serial : test.skip;
 
 const TINY = { layers: 2, hidden: 32, heads: 2, ffn: 64, vocab: 300, batch: 4, length: 16 };
 
@@ -24,7 +33,7 @@ async function losses(): Promise<number[]> {
 maybe('every fused WGSL kernel passes its self-test against the tfjs composition', async (t) => {
   const record = await useBackend('webgpu');
   const kernels = record.kernelFixes.filter((k) => k.startsWith('Skillbench'));
-  t.is(kernels.length, 8);
+  t.is(kernels.length, 9);
   for (const kernel of kernels) t.regex(kernel, /:wgsl$/, kernel);
 });
 
@@ -36,4 +45,17 @@ maybe('a training step on webgpu follows the cpu backend', async (t) => {
   cpu.forEach((loss, i) => {
     t.true(Math.abs(loss - gpu[i]) / loss < 1e-5, `step ${i}: cpu ${loss}, webgpu ${gpu[i]}`);
   });
+});
+
+maybe('attention runs in the fused kernels on webgpu: no head transposes, no softmax', async (t) => {
+  await useBackend('webgpu');
+  const bench = createBenchStep(TINY, { seed: 5 });
+  await bench.step();
+  const profile = await tf.profile(() => bench.stepTensors());
+  bench.dispose();
+  const counts = new Map<string, number>();
+  for (const kernel of profile.kernels) counts.set(kernel.name, (counts.get(kernel.name) ?? 0) + 1);
+  for (const name of ATTENTION_KERNELS) t.is(counts.get(name), TINY.layers, name);
+  t.is(counts.get('Transpose'), undefined);
+  t.is(counts.get('Softmax'), undefined);
 });

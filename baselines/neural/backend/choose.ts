@@ -3,9 +3,11 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../../../harness/util/errors.ts';
+import { attentionSelfTest } from '../ops/attention.ts';
 import { installDropoutKernel } from './dropout-kernels.ts';
 import { installKernelFixes } from './kernel-fixes.ts';
 import { type AdapterInfo, findWebGpuAdapter, mayHaveGpu } from './webgpu.ts';
+import { registerAttentionKernels, unregisterAttentionKernels } from './webgpu-attention.ts';
 import { installWebGpuKernels } from './webgpu-kernels.ts';
 
 /**
@@ -71,7 +73,10 @@ async function switchBackend(requested: BackendChoice): Promise<BackendRecord> {
     const nullAdapter = started.adapter?.device === 'null-backend';
     const dropoutKernel = await installDropoutKernel(tfjsBackend, nullAdapter);
     // Dawn's null backend compiles the kernels but computes nothing: they stay, unverified
-    const fused = tfjsBackend === 'webgpu' ? await installWebGpuKernels(!nullAdapter) : [];
+    const fused =
+      tfjsBackend === 'webgpu'
+        ? [...(await installWebGpuKernels(!nullAdapter)), await installFusedAttention(!nullAdapter)]
+        : [];
     current = {
       route,
       requested,
@@ -88,6 +93,19 @@ async function switchBackend(requested: BackendChoice): Promise<BackendRecord> {
   throw new InputError(
     `the tfjs backend "${requested}" cannot start here: ${skipped.map((s) => `${s.route}: ${s.reason}`).join('; ')}`,
   );
+}
+
+/**
+ * Registers the fused attention kernels on webgpu; with verify, they must first reproduce the
+ * tfjs composition (output and gradients) or they are removed again.
+ */
+async function installFusedAttention(verify: boolean): Promise<string> {
+  registerAttentionKernels();
+  if (!verify) return 'SkillbenchAttention:wgsl (unverified)';
+  const problem = await attentionSelfTest();
+  if (!problem) return 'SkillbenchAttention:wgsl';
+  unregisterAttentionKernels();
+  return `SkillbenchAttention:failed-self-test (${problem})`;
 }
 
 /** The record of the backend in use, if useBackend ran. */

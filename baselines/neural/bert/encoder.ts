@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { selfAttention } from '../ops/attention.ts';
 import { addBroadcast } from '../ops/broadcast-add.ts';
 import { dropout } from '../ops/dropout.ts';
 import { gatherRows } from '../ops/gather-rows.ts';
@@ -46,7 +47,6 @@ export function bertEncode(
   }
   const d = config.hidden_size;
   const heads = config.num_attention_heads;
-  const headSize = d / heads;
   const act = activation(config.hidden_act);
   const hiddenDrop = config.hidden_dropout_prob;
   const rows = batch * length;
@@ -69,37 +69,19 @@ export function bertEncode(
     rng,
   );
 
-  // [B, 1, 1, T]: 0 where the key is a real token, MASKED where it is padding.
-  const maskAdd = tf.reshape(tf.mul(tf.sub(1, tf.cast(inputs.attentionMask, 'float32')), MASKED), [
-    batch,
-    1,
-    1,
-    length,
-  ]);
-  const scale = 1 / Math.sqrt(headSize);
+  // [B, T]: 0 where the key is a real token, MASKED where it is padding.
+  const keyMask = tf.mul(tf.sub(1, tf.cast(inputs.attentionMask, 'float32')), MASKED);
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const l = `encoder.layer.${i}.`;
-    const split = (y: tf.Tensor, perm: number[]) =>
-      tf.transpose(tf.reshape(y, [batch, length, heads, headSize]), perm);
-    // q [B,H,T,dh] (pre-scaled), kT [B,H,dh,T], v [B,H,T,dh]: no transposed matMul in the forward pass.
-    const q = split(
-      tf.mul(linear(x, p(`${l}attention.self.query.weight`), p(`${l}attention.self.query.bias`)), scale),
-      [0, 2, 1, 3],
-    );
-    const kT = split(
+    const context = selfAttention(
+      linear(x, p(`${l}attention.self.query.weight`), p(`${l}attention.self.query.bias`)),
       linear(x, p(`${l}attention.self.key.weight`), p(`${l}attention.self.key.bias`)),
-      [0, 2, 3, 1],
-    );
-    const v = split(
       linear(x, p(`${l}attention.self.value.weight`), p(`${l}attention.self.value.bias`)),
-      [0, 2, 1, 3],
-    );
-    const probs = dropout(
-      tf.softmax(tf.add(tf.matMul(q, kT), maskAdd)),
+      keyMask,
+      { batch, length, heads },
       config.attention_probs_dropout_prob,
       rng,
     );
-    const context = tf.reshape(tf.transpose(tf.matMul(probs, v), [0, 2, 1, 3]), [rows, d]);
     const attended = dropout(
       linear(context, p(`${l}attention.output.dense.weight`), p(`${l}attention.output.dense.bias`)),
       hiddenDrop,
