@@ -25,7 +25,8 @@ const STATE_KEY = 'bert-tagger';
  */
 export const bertTaggerMethod: Method<TaggerParams> = {
   name: 'bert-tagger',
-  version: '1',
+  // 2: query/key/value joined into one parameter (training checkpoints of version 1 do not resume)
+  version: '2',
   kind: 'model',
   params: taggerParams,
 

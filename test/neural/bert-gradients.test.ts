@@ -3,14 +3,14 @@ import { useBackend } from '../../baselines/neural/backend/choose.ts';
 import { finiteDifferenceCheck } from './gradcheck.ts';
 import { tinyBert, tinyLoss } from './tiny-bert.ts';
 
-// The composed model: every custom gradient (gatherRows, layerNorm, geluErf, cross-entropy)
+// The composed model: every custom gradient (gatherRows, layerNorm, geluErf, attention, cross-entropy)
 // inside a real BERT forward pass, against finite differences, on a sample of every kind of weight.
 const NAMES = [
   'bert.embeddings.word_embeddings.weight',
   'bert.embeddings.position_embeddings.weight',
   'bert.embeddings.LayerNorm.weight',
-  'bert.encoder.layer.0.attention.self.query.weight',
-  'bert.encoder.layer.0.attention.self.key.bias',
+  'bert.encoder.layer.0.attention.self.qkv.weight',
+  'bert.encoder.layer.0.attention.self.qkv.bias',
   'bert.encoder.layer.0.attention.output.LayerNorm.bias',
   'bert.encoder.layer.0.intermediate.dense.weight',
   'bert.encoder.layer.0.output.dense.weight',

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import { useBackend } from '../../baselines/neural/backend/choose.ts';
 import { BertTokenModel } from '../../baselines/neural/bert/model.ts';
+import { tensorsFromParams } from '../../baselines/neural/bert/params.ts';
 import { readCheckpointWeights, writeCheckpoint } from '../../baselines/neural/hf/checkpoint.ts';
 import { Rng } from '../../baselines/neural/rng.ts';
 import { InputError } from '../../harness/util/errors.ts';
@@ -36,6 +37,25 @@ test('save writes a transformers layout ([out, in] Linear weights) that loads ba
   t.deepEqual(report, { ignored: [], initialised: [] });
   t.is(loaded.numLabels, 3);
   t.deepEqual(hidden(loaded), hidden(model));
+});
+
+test('query, key and value are one [in, 3 * out] parameter in memory and three Linear weights in the file', async (t) => {
+  const model = tinyBert();
+  const joined = model.params.get('bert.encoder.layer.0.attention.self.qkv.weight')!;
+  t.deepEqual(joined.shape, [8, 24]);
+  const dir = mkdtempSync(join(tmpdir(), 'bert-qkv-'));
+  await model.save(dir);
+  const tensors = readCheckpointWeights(dir);
+  t.false(tensors.has('bert.encoder.layer.0.attention.self.qkv.weight'));
+  const columns = joined.arraySync() as number[][];
+  ['query', 'key', 'value'].forEach((part, i) => {
+    const file = tensors.get(`bert.encoder.layer.0.attention.self.${part}.weight`)!;
+    t.deepEqual(file.shape, [8, 8]);
+    // file [out, in] is the transposed slice of columns [8 i, 8 i + 8)
+    const expected = Array.from({ length: 64 }, (_, k) => columns[k % 8][i * 8 + Math.floor(k / 8)]);
+    t.deepEqual(Array.from(file.data), expected, part);
+    t.deepEqual(tensors.get(`bert.encoder.layer.0.attention.self.${part}.bias`)!.shape, [8]);
+  });
 });
 
 test('a bare BertModel checkpoint (no prefix, pooler, MLM head, position_ids, gamma/beta) loads as an encoder', async (t) => {
@@ -72,16 +92,9 @@ test('asking for another number of labels replaces the head, freshly initialised
 test('a checkpoint with weights the model does not have is refused, naming them', async (t) => {
   const model = tinyBert();
   const dir = mkdtempSync(join(tmpdir(), 'bert-extra-'));
-  const tensors = new Map([...readCheckpointWeightsOf(model)]);
+  const tensors = await tensorsFromParams(model.specs, model.params);
   tensors.set('bert.encoder.layer.1.output.dense.weight', { shape: [8, 16], data: new Float32Array(128) });
   writeCheckpoint(dir, model.config, tensors);
   const error = t.throws(() => BertTokenModel.load(dir), { instanceOf: InputError });
   t.regex(error.message, /unexpected weights: bert\.encoder\.layer\.1\.output\.dense\.weight/);
-
-  function readCheckpointWeightsOf(m: BertTokenModel) {
-    return m.specs.map((spec) => {
-      const data = m.params.get(spec.name)!.dataSync() as Float32Array;
-      return [spec.name, { shape: spec.linear ? [spec.shape[1], spec.shape[0]] : spec.shape, data }] as const;
-    });
-  }
 });

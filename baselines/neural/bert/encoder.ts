@@ -74,9 +74,7 @@ export function bertEncode(
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const l = `encoder.layer.${i}.`;
     const context = selfAttention(
-      linear(x, p(`${l}attention.self.query.weight`), p(`${l}attention.self.query.bias`)),
-      linear(x, p(`${l}attention.self.key.weight`), p(`${l}attention.self.key.bias`)),
-      linear(x, p(`${l}attention.self.value.weight`), p(`${l}attention.self.value.bias`)),
+      linear(x, p(`${l}attention.self.qkv.weight`), p(`${l}attention.self.qkv.bias`)),
       keyMask,
       { batch, length, heads },
       config.attention_probs_dropout_prob,

@@ -8,7 +8,7 @@ import { bertEncode, type EncoderInputs } from './encoder.ts';
 import {
   bertEncoderSpecs,
   classifierSpecs,
-  fileShape,
+  fileTensors,
   initParams,
   type ParamSpec,
   type Params,
@@ -88,7 +88,7 @@ export class BertTokenModel {
     };
     const bound = bindWeights(
       freshHead ? withoutClassifier(found) : found,
-      specs.map((spec) => ({ name: spec.name, shape: fileShape(spec) })),
+      specs.flatMap(fileTensors),
       dir,
       bindOptions,
     );
@@ -96,7 +96,7 @@ export class BertTokenModel {
     if (bound.absent.length > 0) {
       if (!options.rng) throw new Error(`no rng to initialise ${bound.absent.join(', ')}`);
       const fresh = initParams(
-        specs.filter((spec) => bound.absent.includes(spec.name)),
+        specs.filter((spec) => fileTensors(spec).some((file) => bound.absent.includes(file.name))),
         config,
         options.rng,
       );

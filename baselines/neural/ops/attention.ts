@@ -2,9 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   ATTENTION_CONTEXT,
   ATTENTION_DELTA,
-  ATTENTION_DK,
-  ATTENTION_DQ,
-  ATTENTION_DV,
+  ATTENTION_GRAD,
   ATTENTION_LSE,
   type AttentionAttrs,
 } from '../backend/webgpu-attention.ts';
@@ -21,40 +19,37 @@ export interface AttentionShape {
 /**
  * Multi-head scaled dot-product self-attention as BertSelfAttention computes it (eager):
  * softmax(q k^T / sqrt(dh) + mask) with dropout on the probabilities, times v.
- * q, k, v and the result are [B*T, hidden] with heads side by side in the columns (the layout
- * the linear layers produce); keyMask is [B, T], 0 for real keys and a large negative number for
- * padding. The dropout mask is the hash mask of ops/dropout-hash.ts over the [B, heads, T, T]
+ * qkv is [B*T, 3 * hidden], q | k | v side by side (the joined query/key/value layer's output,
+ * bert/params.ts), heads side by side within each; the result is [B*T, hidden]. keyMask is
+ * [B, T], 0 for real keys and a large negative number for padding. The dropout mask is the hash mask of ops/dropout-hash.ts over the [B, heads, T, T]
  * probabilities, so both paths below drop the same elements for the same rng.
  *
  * On webgpu with the fused kernels (backend/webgpu-attention.ts) the whole op is 2 dispatches
- * forward and 4 backward, without head transposes; elsewhere it is the tfjs composition
- * (~10 kernels forward, ~14 backward).
+ * forward and 2 backward, without head transposes; elsewhere it is the tfjs composition
+ * (~13 kernels forward, ~15 backward).
  */
 export function selfAttention(
-  q: tf.Tensor,
-  k: tf.Tensor,
-  v: tf.Tensor,
+  qkv: tf.Tensor,
   keyMask: tf.Tensor,
   shape: AttentionShape,
   dropoutRate: number,
   rng: Rng | undefined,
 ): tf.Tensor2D {
   if (tf.getKernel(ATTENTION_CONTEXT, tf.getBackend())) {
-    return fusedAttention(q, k, v, keyMask, shape, dropoutRate, rng);
+    return fusedAttention(qkv, keyMask, shape, dropoutRate, rng);
   }
-  return composedAttention(q, k, v, keyMask, shape, dropoutRate, rng);
+  return composedAttention(qkv, keyMask, shape, dropoutRate, rng);
 }
 
 export function composedAttention(
-  q: tf.Tensor,
-  k: tf.Tensor,
-  v: tf.Tensor,
+  qkv: tf.Tensor,
   keyMask: tf.Tensor,
   { batch, length, heads }: AttentionShape,
   dropoutRate: number,
   rng: Rng | undefined,
 ): tf.Tensor2D {
-  const hidden = q.shape[q.rank - 1] as number;
+  const hidden = (qkv.shape[qkv.rank - 1] as number) / 3;
+  const [q, k, v] = tf.split(tf.reshape(qkv, [batch * length, 3 * hidden]), 3, 1);
   const headSize = hidden / heads;
   const split = (y: tf.Tensor, perm: number[]) =>
     tf.transpose(tf.reshape(y, [batch, length, heads, headSize]), perm);
@@ -77,15 +72,13 @@ export function composedAttention(
  * forward pass; probabilities are recomputed.
  */
 function fusedAttention(
-  q: tf.Tensor,
-  k: tf.Tensor,
-  v: tf.Tensor,
+  qkv: tf.Tensor,
   keyMask: tf.Tensor,
   { batch, length, heads }: AttentionShape,
   dropoutRate: number,
   rng: Rng | undefined,
 ): tf.Tensor2D {
-  const hidden = q.shape[q.rank - 1] as number;
+  const hidden = (qkv.shape[qkv.rank - 1] as number) / 3;
   const dropping = rng !== undefined && dropoutRate > 0;
   // drawn exactly as ops/dropout.ts draws them, so both paths consume the rng alike
   const seed = dropping ? rng.nextUint32() : 0;
@@ -103,33 +96,27 @@ function fusedAttention(
   const named = attrs as unknown as tf.NamedAttrMap;
   const rows = batch * length;
   const mask = tf.reshape(keyMask, [batch, length]);
-  const run = tf.customGrad((qIn, kIn, vIn, save) => {
-    const [Q, K, V] = [qIn, kIn, vIn].map((t) => tf.reshape(t as tf.Tensor, [rows, hidden]));
-    const kernel = (name: string, inputs: Record<string, tf.Tensor>) =>
-      tf.engine().runKernel(name, inputs, named) as tf.Tensor;
-    const lse = kernel(ATTENTION_LSE, { Q, K, Mask: mask });
-    const out = kernel(ATTENTION_CONTEXT, { Q, K, V, Mask: mask, Lse: lse });
-    (save as tf.GradSaveFunc)([Q, K, V, mask, lse, out]);
+  const kernel = (name: string, inputs: Record<string, tf.Tensor>) =>
+    tf.engine().runKernel(name, inputs, named) as tf.Tensor;
+  const run = tf.customGrad((input, save) => {
+    const QKV = tf.reshape(input as tf.Tensor, [rows, 3 * hidden]);
+    const lse = kernel(ATTENTION_LSE, { QKV, Mask: mask });
+    const out = kernel(ATTENTION_CONTEXT, { QKV, Mask: mask, Lse: lse });
+    (save as tf.GradSaveFunc)([QKV, mask, lse, out]);
     return {
       value: out,
-      gradFunc: (dy, [Q, K, V, Mask, Lse, Out]) => {
+      gradFunc: (dy, [QKV, Mask, Lse, Context]) => {
         const Dy = tf.reshape(dy as tf.Tensor, [rows, hidden]);
-        const Delta = kernel(ATTENTION_DELTA, { Dy, Context: Out });
-        const inputs = { Q, K, V, Mask, Lse, Delta, Dy };
-        return [
-          tf.reshape(kernel(ATTENTION_DQ, inputs), q.shape),
-          tf.reshape(kernel(ATTENTION_DK, inputs), k.shape),
-          tf.reshape(kernel(ATTENTION_DV, { Q, K, Mask, Lse, Dy }), v.shape),
-        ];
+        const Delta = kernel(ATTENTION_DELTA, { Dy, Context });
+        return tf.reshape(kernel(ATTENTION_GRAD, { QKV, Mask, Lse, Delta, Dy }), qkv.shape);
       },
     };
   });
-  return run(q, k, v) as tf.Tensor2D;
+  return run(qkv) as tf.Tensor2D;
 }
-
 /**
  * The fused kernels against the composition on a small input with padding and dropout: output
- * and the three input gradients. A description of the worst difference when they disagree.
+ * and gradient. A description of the worst difference when they disagree.
  */
 export async function attentionSelfTest(): Promise<string | undefined> {
   const shape = { batch: 2, length: 5, heads: 2 };
@@ -137,18 +124,15 @@ export async function attentionSelfTest(): Promise<string | undefined> {
   const rows = shape.batch * shape.length;
   const made: tf.Tensor[] = [];
   try {
-    const [q, k, v, weights] = [11, 12, 13, 14].map((seed) =>
-      tf.randomNormal([rows, hidden], 0, 1, 'float32', seed),
-    );
+    const qkv = tf.randomNormal([rows, 3 * hidden], 0, 1, 'float32', 11);
+    const weights = tf.randomNormal([rows, hidden], 0, 1, 'float32', 12);
     // the second sequence has two padded keys
     const keyMask = tf.tensor2d([0, 0, 0, 0, 0, 0, 0, 0, -1e9, -1e9], [shape.batch, shape.length]);
-    made.push(q, k, v, weights, keyMask);
+    made.push(qkv, weights, keyMask);
     const run = (path: typeof composedAttention) => {
       const rng = new Rng(77);
-      const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-        tf.sum(tf.mul(path(a, b, c, keyMask, shape, 0.3, rng), weights));
-      const out = path(q, k, v, keyMask, shape, 0.3, new Rng(77));
-      return [out, ...tf.grads(loss)([q, k, v])];
+      const loss = (x: tf.Tensor) => tf.sum(tf.mul(path(x, keyMask, shape, 0.3, rng), weights));
+      return [path(qkv, keyMask, shape, 0.3, new Rng(77)), tf.grad(loss)(qkv)];
     };
     const expected = run(composedAttention);
     const got = run(fusedAttention);
