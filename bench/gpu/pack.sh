@@ -21,7 +21,7 @@ cp "$(command -v node)" "$STAGE/node"
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$STAGE/node_modules/webgpu/"
 cp node_modules/webgpu/dist/linux-x64/dawn.node "$STAGE/node_modules/webgpu/dist/linux-x64/"
 (cd "$STAGE/debs" && apt-get download libvulkan1 >/dev/null)
-cp bench/gpu/run.sh bench/gpu/bert_step_torch_gpu.py bench/reference/bert_step_torch.py "$STAGE/"
+cp bench/gpu/run.sh bench/gpu/probe-adapter.mjs bench/gpu/bert_step_torch_gpu.py bench/reference/bert_step_torch.py "$STAGE/"
 
 tar -C "$STAGE" -cf - . | xz -T2 -6 > "$OUT/skillbench-gpu.tar.xz"
 rm -rf "$STAGE" # ~130 MB unpacked: only the tarball should travel

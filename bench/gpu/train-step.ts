@@ -128,10 +128,15 @@ async function main(): Promise<void> {
     byKernel.set(k.name, entry);
   }
   const dispatches = profile.kernels.filter((k) => !NO_DISPATCH.has(k.name)).length;
-  const topKernels = [...byKernel]
-    .sort((a, b) => b[1].count - a[1].count)
-    .slice(0, 15)
-    .map(([name, e]) => ({ name, count: e.count, ms: Number(e.ms.toFixed(2)) }));
+  const top = (key: 'count' | 'ms') =>
+    [...byKernel]
+      .filter(([name]) => !NO_DISPATCH.has(name))
+      .sort((a, b) => b[1][key] - a[1][key])
+      .slice(0, 15)
+      .map(([name, e]) => ({ name, count: e.count, ms: Number(e.ms.toFixed(2)) }));
+  // GPU time of the profiled step's kernels: real only where the adapter has timestamp queries
+  // (run.sh asks Dawn for them); msPerStep minus this is launch and host overhead
+  const gpuMs = [...byKernel].reduce((sum, [name, e]) => sum + (NO_DISPATCH.has(name) ? 0 : e.ms), 0);
   const report = {
     backend: record.route,
     adapter: record.adapter,
@@ -146,7 +151,9 @@ async function main(): Promise<void> {
     kernelsPerStep: profile.kernels.length,
     dispatchesPerStep: dispatches,
     syncPointsPerStep: reads,
-    topKernelsByCount: topKernels,
+    kernelGpuMsPerStep: gpuMs > 0 ? Number(gpuMs.toFixed(1)) : null,
+    topKernelsByCount: top('count'),
+    topKernelsByTime: gpuMs > 0 ? top('ms') : null,
     memory: { tensors: tf.memory().numTensors, mb: Math.round(tf.memory().numBytes / 1e6) },
     numericsCheck: check,
   };
