@@ -4,7 +4,7 @@ import { useBackend } from '../../baselines/neural/backend/choose.ts';
 import { contiguousRun } from '../../baselines/neural/backend/kernel-fixes.ts';
 import { maxAbsDiff } from './gradcheck.ts';
 
-// The wasm kernel overrides (UnsortedSegmentSum, transposed BatchMatMul) and the cpu scatter-add
+// The wasm kernel overrides (UnsortedSegmentSum, BatchMatMul, Slice, GatherV2) and the cpu scatter-add
 // must compute what the stock cpu backend computes.
 
 interface Case {
@@ -87,6 +87,21 @@ const cases: Case[] = [
       ]);
     },
   },
+  {
+    name: 'gather of rows (embedding lookup), repeated and multi-dimensional indices',
+    run: () =>
+      tf.gather(
+        tf.randomNormal([5, 2, 3], 0, 1, 'float32', 13),
+        tf.tensor2d(
+          [
+            [4, 0],
+            [4, 2],
+          ],
+          [2, 2],
+          'int32',
+        ),
+      ),
+  },
 ];
 
 test.serial('wasm with kernel fixes computes what the stock cpu backend computes', async (t) => {
@@ -94,12 +109,13 @@ test.serial('wasm with kernel fixes computes what the stock cpu backend computes
   (tf.backend() as unknown as { firstUse: boolean }).firstUse = false; // no tfjs-node banner
   const expected = cases.map((c) => tf.tidy(c.run).dataSync().slice());
   const wasm = await useBackend('wasm');
-  t.deepEqual(wasm.kernelFixes.slice(0, 5), [
+  t.deepEqual(wasm.kernelFixes.slice(0, 6), [
     'UnsortedSegmentSum:scatter-add',
     'BatchMatMul:explicit-transpose',
     'BatchMatMul:batched-per-slice',
     'BatchMatMul:xnn-cache-guard',
     'Slice:contiguous-copy',
+    'GatherV2:row-copy',
   ]);
   cases.forEach((c, i) => {
     t.true(maxAbsDiff(tf.tidy(c.run).dataSync(), expected[i]) < 1e-5, c.name);
@@ -118,4 +134,13 @@ test('contiguousRun finds slices that are one run of memory', (t) => {
   t.deepEqual(contiguousRun([2, 3, 4], [1, 1, 0], [1, 2, 4]), [16, 8]);
   t.is(contiguousRun([4, 5], [0, 2], [2, 3]), undefined);
   t.is(contiguousRun([2, 3, 4], [0, 1, 0], [2, 1, 4]), undefined);
+});
+
+test.serial('the wasm row gather refuses an index outside the table', async (t) => {
+  await useBackend('wasm');
+  const table = tf.ones([3, 2]);
+  t.throws(() => tf.gather(table, tf.tensor1d([0, 3], 'int32')), {
+    message: /index value 3 is not in \[0, 2\]/,
+  });
+  table.dispose();
 });

@@ -49,15 +49,21 @@ export function composedAttention(
   rng: Rng | undefined,
 ): tf.Tensor2D {
   const hidden = (qkv.shape[qkv.rank - 1] as number) / 3;
-  const [q, k, v] = tf.split(tf.reshape(qkv, [batch * length, 3 * hidden]), 3, 1);
   const headSize = hidden / heads;
-  const split = (y: tf.Tensor, perm: number[]) =>
-    tf.transpose(tf.reshape(y, [batch, length, heads, headSize]), perm);
-  // q [B,H,T,dh] (pre-scaled), kT [B,H,dh,T], v [B,H,T,dh]: no transposed matMul in the forward pass.
-  const qs = split(tf.mul(q, 1 / Math.sqrt(headSize)), [0, 2, 1, 3]);
-  const kT = split(k, [0, 2, 3, 1]);
-  const vs = split(v, [0, 2, 1, 3]);
-  const scores = tf.add(tf.matMul(qs, kT), tf.reshape(keyMask, [batch, 1, 1, length]));
+  // [3, B*T, heads, dh], then each part's heads: q [B,H,T,dh] (pre-scaled), kT [B,H,dh,T],
+  // v [B,H,T,dh]. Only rank-4 transposes and contiguous slices: the wasm backend's rank-5
+  // transpose and column split are several times slower, and no transposed matMul runs forward.
+  const parts = tf.transpose(tf.reshape(qkv, [batch * length, 3, heads, headSize]), [1, 0, 2, 3]);
+  const part = (i: number, perm: number[]) =>
+    tf.transpose(
+      tf.reshape(tf.slice(parts, [i, 0, 0, 0], [1, -1, -1, -1]), [batch, length, heads, headSize]),
+      perm,
+    );
+  const qs = part(0, [0, 2, 1, 3]);
+  const kT = part(1, [0, 2, 3, 1]);
+  const vs = part(2, [0, 2, 1, 3]);
+  const scale = 1 / Math.sqrt(headSize);
+  const scores = tf.add(tf.matMul(tf.mul(qs, scale), kT), tf.reshape(keyMask, [batch, 1, 1, length]));
   const probs = dropout(tf.softmax(scores), dropoutRate, rng);
   return tf.reshape(tf.transpose(tf.matMul(probs, vs), [0, 2, 1, 3]), [
     batch * length,
