@@ -60,6 +60,25 @@ export function installKernelFixes(backendName: string): string[] {
   return fixes;
 }
 
+/**
+ * Re-registers a wasm kernel with `kernelFunc`, which may hand a call on to the original (kept
+ * with its setupFunc, which the wasm backend needs to bind its C++ function).
+ */
+function overrideWasmKernel(
+  kernelName: string,
+  kernelFunc: (args: Parameters<tf.KernelFunc>[0], original: tf.KernelFunc) => tf.TensorInfo,
+): void {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (!original) throw new Error(`the wasm backend lacks ${kernelName}`);
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    setupFunc: original.setupFunc,
+    kernelFunc: (args) => kernelFunc(args, original.kernelFunc),
+  });
+}
+
 function replaceKernel(kernelName: string, backendName: string, kernelFunc: tf.KernelFunc): void {
   if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
   tf.registerKernel({ kernelName, backendName, kernelFunc });
@@ -117,8 +136,6 @@ const cpuUnsortedSegmentSum: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 function installWasmMatMul(): void {
-  const original = tf.getKernel('BatchMatMul', 'wasm');
-  if (!original) throw new Error('the wasm backend lacks BatchMatMul');
   // wasm's own Transpose moves ~130M values/s on a matrix (1 ms for 1024 x 128): the
   // JavaScript tile loop below is several times faster, and every backward matMul needs one.
   const swapLastTwo = (t: tf.TensorInfo, backend: object): tf.TensorInfo => {
@@ -135,44 +152,38 @@ function installWasmMatMul(): void {
   // Kernels registered after the backend started get no setupFunc call: set up from here.
   const backend = tf.findBackend('wasm') as unknown as WasmBackendLike | null;
   const sliceMatMul = backend ? xnnSliceMatMul(backend) : undefined;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({
-    kernelName: 'BatchMatMul',
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const be = backend as unknown as WasmBackendLike;
-      const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-      let { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      const temporaries: tf.TensorInfo[] = [];
-      if (transposeA) {
-        a = swapLastTwo(a, backend);
-        temporaries.push(a);
-      }
-      if (transposeB) {
-        b = swapLastTwo(b, backend);
+  overrideWasmKernel('BatchMatMul', ({ inputs, backend, attrs }, original) => {
+    const be = backend as unknown as WasmBackendLike;
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    let { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const temporaries: tf.TensorInfo[] = [];
+    if (transposeA) {
+      a = swapLastTwo(a, backend);
+      temporaries.push(a);
+    }
+    if (transposeB) {
+      b = swapLastTwo(b, backend);
+      temporaries.push(b);
+    }
+    let out: tf.TensorInfo;
+    if (batchOf(a) > 1 || batchOf(b) > 1) {
+      out = sliceMatMul ? sliceMatMul(a, b, be) : jsBatchMatMul(a, b, be);
+    } else {
+      const key = b.shape.slice(-2).join('x');
+      const seen = shapeOfB.get(b.dataId);
+      if (seen !== undefined && seen !== key) {
+        b = copyTensor(b, be);
         temporaries.push(b);
       }
-      let out: tf.TensorInfo;
-      if (batchOf(a) > 1 || batchOf(b) > 1) {
-        out = sliceMatMul ? sliceMatMul(a, b, be) : jsBatchMatMul(a, b, be);
-      } else {
-        const key = b.shape.slice(-2).join('x');
-        const seen = shapeOfB.get(b.dataId);
-        if (seen !== undefined && seen !== key) {
-          b = copyTensor(b, be);
-          temporaries.push(b);
-        }
-        shapeOfB.set(b.dataId, key);
-        out = original.kernelFunc({
-          inputs: { a, b },
-          backend,
-          attrs: { ...attrs, transposeA: false, transposeB: false },
-        }) as tf.TensorInfo;
-      }
-      for (const t of temporaries) be.disposeData(t.dataId);
-      return out;
-    },
+      shapeOfB.set(b.dataId, key);
+      out = original({
+        inputs: { a, b },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      }) as tf.TensorInfo;
+    }
+    for (const t of temporaries) be.disposeData(t.dataId);
+    return out;
   });
 }
 
@@ -355,60 +366,44 @@ export function contiguousRun(
 }
 
 function installWasmContiguousSlice(): void {
-  const original = tf.getKernel('Slice', 'wasm');
-  if (!original) throw new Error('the wasm backend lacks Slice');
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Slice',
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    kernelFunc: (args) => {
-      const { inputs, backend, attrs } = args;
-      const x = (inputs as { x: tf.TensorInfo }).x;
-      const { begin, size } = attrs as unknown as { begin: number[]; size: number[] };
-      const run = x.dtype === 'string' ? undefined : contiguousRun(x.shape, begin, size);
-      if (!run) return original.kernelFunc(args);
-      const be = backend as unknown as WasmBackendLike;
-      const out = be.makeOutput(
-        size.map((s, i) => (s === -1 ? x.shape[i] - begin[i] : s)),
-        x.dtype,
-      );
-      be.typedArrayFromHeap(out).set(be.typedArrayFromHeap(x).subarray(run[0], run[0] + run[1]));
-      return out;
-    },
+  overrideWasmKernel('Slice', (args, original) => {
+    const { inputs, backend, attrs } = args;
+    const x = (inputs as { x: tf.TensorInfo }).x;
+    const { begin, size } = attrs as unknown as { begin: number[]; size: number[] };
+    const run = x.dtype === 'string' ? undefined : contiguousRun(x.shape, begin, size);
+    if (!run) return original(args) as tf.TensorInfo;
+    const be = backend as unknown as WasmBackendLike;
+    const out = be.makeOutput(
+      size.map((s, i) => (s === -1 ? x.shape[i] - begin[i] : s)),
+      x.dtype,
+    );
+    be.typedArrayFromHeap(out).set(be.typedArrayFromHeap(x).subarray(run[0], run[0] + run[1]));
+    return out;
   });
 }
 
 function installWasmRowGather(): void {
-  const original = tf.getKernel('GatherV2', 'wasm');
-  if (!original) throw new Error('the wasm backend lacks GatherV2');
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({
-    kernelName: 'GatherV2',
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    kernelFunc: (args) => {
-      const { inputs, backend, attrs } = args;
-      const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
-      const { axis, batchDims } = attrs as unknown as { axis: number; batchDims: number };
-      if (axis !== 0 || (batchDims ?? 0) !== 0 || x.dtype === 'string' || indices.dtype !== 'int32')
-        return original.kernelFunc(args);
-      const be = backend as unknown as WasmBackendLike;
-      const rows = x.shape[0];
-      const width = x.shape.slice(1).reduce((a, b) => a * b, 1);
-      const out = be.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
-      const source = be.typedArrayFromHeap(x);
-      const target = be.typedArrayFromHeap(out);
-      const ids = be.typedArrayFromHeap(indices);
-      for (let i = 0; i < ids.length; i++) {
-        const row = ids[i];
-        if (row < 0 || row >= rows) {
-          be.disposeData(out.dataId);
-          throw new Error(`GatherV2: the index value ${row} is not in [0, ${rows - 1}]`);
-        }
-        target.set(source.subarray(row * width, (row + 1) * width), i * width);
+  overrideWasmKernel('GatherV2', (args, original) => {
+    const { inputs, backend, attrs } = args;
+    const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
+    const { axis, batchDims } = attrs as unknown as { axis: number; batchDims: number };
+    if (axis !== 0 || (batchDims ?? 0) !== 0 || x.dtype === 'string' || indices.dtype !== 'int32')
+      return original(args) as tf.TensorInfo;
+    const be = backend as unknown as WasmBackendLike;
+    const rows = x.shape[0];
+    const width = x.shape.slice(1).reduce((a, b) => a * b, 1);
+    const out = be.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    const source = be.typedArrayFromHeap(x);
+    const target = be.typedArrayFromHeap(out);
+    const ids = be.typedArrayFromHeap(indices);
+    for (let i = 0; i < ids.length; i++) {
+      const row = ids[i];
+      if (row < 0 || row >= rows) {
+        be.disposeData(out.dataId);
+        throw new Error(`GatherV2: the index value ${row} is not in [0, ${rows - 1}]`);
       }
-      return out;
-    },
+      target.set(source.subarray(row * width, (row + 1) * width), i * width);
+    }
+    return out;
   });
 }

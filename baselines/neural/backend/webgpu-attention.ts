@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { MIX32_WGSL } from '../ops/dropout-hash.ts';
 import type { WebGpuBackendLike } from './webgpu-kernels.ts';
 
 /**
@@ -31,17 +32,7 @@ export interface AttentionAttrs {
 }
 
 /** Helpers every attention kernel shares; DH (the head size) is a constant of the shader. */
-const PRELUDE = `
-  fn mix32(value : u32) -> u32 {
-    var h = value;
-    h = h ^ (h >> 16u);
-    h = h * 0x7feb352du;
-    h = h ^ (h >> 15u);
-    h = h * 0x846ca68bu;
-    h = h ^ (h >> 16u);
-    return h;
-  }
-  // offset of head hh of token t of sequence b in a [B*T, heads*DH] tensor
+const PRELUDE = `${MIX32_WGSL}  // offset of head hh of token t of sequence b in a [B*T, heads*DH] tensor
   fn headBase(b : i32, t : i32, hh : i32) -> i32 {
     return (b * uniforms.length + t) * (uniforms.heads * DH) + hh * DH;
   }

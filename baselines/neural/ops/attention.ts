@@ -21,33 +21,26 @@ export interface AttentionShape {
  * softmax(q k^T / sqrt(dh) + mask) with dropout on the probabilities, times v.
  * qkv is [B*T, 3 * hidden], q | k | v side by side (the joined query/key/value layer's output,
  * bert/params.ts), heads side by side within each; the result is [B*T, hidden]. keyMask is
- * [B, T], 0 for real keys and a large negative number for padding. The dropout mask is the hash mask of ops/dropout-hash.ts over the [B, heads, T, T]
- * probabilities, so both paths below drop the same elements for the same rng.
+ * [B, T], 0 for real keys and a large negative number for padding. The dropout mask is the
+ * hash mask of ops/dropout-hash.ts over the [B, heads, T, T] probabilities, so both paths below
+ * drop the same elements for the same rng.
  *
  * On webgpu with the fused kernels (backend/webgpu-attention.ts) the whole op is 2 dispatches
  * forward and 2 backward, without head transposes; elsewhere it is the tfjs composition
  * (~13 kernels forward, ~15 backward).
  */
-export function selfAttention(
+export const selfAttention: Attention = (...args) =>
+  tf.getKernel(ATTENTION_CONTEXT, tf.getBackend()) ? fusedAttention(...args) : composedAttention(...args);
+
+type Attention = (
   qkv: tf.Tensor,
   keyMask: tf.Tensor,
   shape: AttentionShape,
   dropoutRate: number,
   rng: Rng | undefined,
-): tf.Tensor2D {
-  if (tf.getKernel(ATTENTION_CONTEXT, tf.getBackend())) {
-    return fusedAttention(qkv, keyMask, shape, dropoutRate, rng);
-  }
-  return composedAttention(qkv, keyMask, shape, dropoutRate, rng);
-}
+) => tf.Tensor2D;
 
-export function composedAttention(
-  qkv: tf.Tensor,
-  keyMask: tf.Tensor,
-  { batch, length, heads }: AttentionShape,
-  dropoutRate: number,
-  rng: Rng | undefined,
-): tf.Tensor2D {
+export const composedAttention: Attention = (qkv, keyMask, { batch, length, heads }, dropoutRate, rng) => {
   const hidden = (qkv.shape[qkv.rank - 1] as number) / 3;
   const headSize = hidden / heads;
   // [3, B*T, heads, dh], then each part's heads: q [B,H,T,dh] (pre-scaled), kT [B,H,dh,T],
@@ -69,7 +62,7 @@ export function composedAttention(
     batch * length,
     hidden,
   ]) as tf.Tensor2D;
-}
+};
 
 /**
  * The fused kernels, with the gradient FlashAttention uses: with P the softmax, Z the dropout
@@ -77,13 +70,7 @@ export function composedAttention(
  * dk = dS^T q / sqrt(dh), dv = (P Z)^T dO. Only the per-row log-sum-exp is kept from the
  * forward pass; probabilities are recomputed.
  */
-function fusedAttention(
-  qkv: tf.Tensor,
-  keyMask: tf.Tensor,
-  { batch, length, heads }: AttentionShape,
-  dropoutRate: number,
-  rng: Rng | undefined,
-): tf.Tensor2D {
+const fusedAttention: Attention = (qkv, keyMask, { batch, length, heads }, dropoutRate, rng) => {
   const hidden = (qkv.shape[qkv.rank - 1] as number) / 3;
   const dropping = rng !== undefined && dropoutRate > 0;
   // drawn exactly as ops/dropout.ts draws them, so both paths consume the rng alike
@@ -119,7 +106,7 @@ function fusedAttention(
     };
   });
   return run(qkv) as tf.Tensor2D;
-}
+};
 /**
  * The fused kernels against the composition on a small input with padding and dropout: output
  * and gradient. A description of the worst difference when they disagree.
@@ -135,7 +122,7 @@ export async function attentionSelfTest(): Promise<string | undefined> {
     // the second sequence has two padded keys
     const keyMask = tf.tensor2d([0, 0, 0, 0, 0, 0, 0, 0, -1e9, -1e9], [shape.batch, shape.length]);
     made.push(qkv, weights, keyMask);
-    const run = (path: typeof composedAttention) => {
+    const run = (path: Attention) => {
       const rng = new Rng(77);
       const loss = (x: tf.Tensor) => tf.sum(tf.mul(path(x, keyMask, shape, 0.3, rng), weights));
       return [path(qkv, keyMask, shape, 0.3, new Rng(77)), tf.grad(loss)(qkv)];

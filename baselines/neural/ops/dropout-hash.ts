@@ -50,8 +50,8 @@ export function applyDropout(x: ArrayLike<number>, out: Float32Array, attrs: Dro
   }
 }
 
-/** The WGSL twin of applyDropout (tfjs-webgpu program body; `index` is the flat output index). */
-export const DROPOUT_WGSL = `
+/** mix32 in WGSL, for every kernel that computes a dropout mask on webgpu. */
+export const MIX32_WGSL = `
   fn mix32(value : u32) -> u32 {
     var h = value;
     h = h ^ (h >> 16u);
@@ -61,6 +61,10 @@ export const DROPOUT_WGSL = `
     h = h ^ (h >> 16u);
     return h;
   }
+`;
+
+/** The WGSL twin of applyDropout (tfjs-webgpu program body; `index` is the flat output index). */
+export const DROPOUT_WGSL = `${MIX32_WGSL}
   fn main(index : i32) {
     if (index < uniforms.size) {
       let h = mix32(mix32(u32(index) ^ uniforms.seed) ^ uniforms.seed2);
