@@ -27,7 +27,7 @@ const SCORING_TARGET_MS = 50;
 const BOOTSTRAP_TARGET_S = 3;
 const RESAMPLES = 1000;
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
