@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
+import { bertTaggerMethod } from '../../baselines/bert-tagger/method.ts';
+import { taggerParams } from '../../baselines/bert-tagger/params.ts';
 import { useBackend } from '../../baselines/neural/backend/choose.ts';
 import { mayHaveGpu } from '../../baselines/neural/backend/webgpu.ts';
 import { ATTENTION_KERNELS } from '../../baselines/neural/backend/webgpu-attention.ts';
 import { createBenchStep } from '../../bench/neural-setup.ts';
+import { loadDataset } from '../../harness/data/datasets.ts';
+import { fakeTrainContext, predictContext } from '../bert-tagger/context.ts';
 
 // Needs a WebGPU adapter. Without a GPU, Mesa's llvmpipe serves as one (a software GPU through
 // Dawn's OpenGL backend in compatibility mode; Debian: apt-get install libegl1 libegl-mesa0
@@ -59,3 +63,42 @@ maybe('attention runs in the fused kernels on webgpu: no head transposes, no sof
   t.is(counts.get('Transpose'), undefined);
   t.is(counts.get('Softmax'), undefined);
 });
+
+maybe(
+  'the bert-tagger trains, checkpoints and predicts through the runner interface on webgpu, as on cpu',
+  async (t) => {
+    const train = loadDataset('skillspan:train').sentences.slice(0, 32);
+    const dev = loadDataset('skillspan:dev').sentences.slice(0, 8);
+    const test = loadDataset('skillspan:test').sentences.slice(0, 12);
+    const run = async (backend: 'cpu' | 'webgpu') => {
+      const params = taggerParams.parse({
+        config: { hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 64 },
+        max_subwords: 64,
+        batch_size: 8,
+        learning_rate: 2e-3,
+        schedule: 'constant',
+        log_every: 1,
+        epochs: 1,
+        backend,
+      });
+      const ctx = fakeTrainContext(params, train, dev);
+      await bertTaggerMethod.train!(ctx);
+      const predicted: string[] = [];
+      for await (const prediction of bertTaggerMethod.predict(predictContext(ctx, test), test))
+        predicted.push(prediction.id);
+      const losses = ctx.metrics.filter((m) => m.name === 'train.loss').map((m) => m.value);
+      return { losses, predicted, environment: ctx.environment };
+    };
+    const cpu = await run('cpu');
+    const gpu = await run('webgpu');
+    t.like(gpu.environment, { tfjs: { route: 'webgpu' } });
+    t.is(gpu.losses.length, 4);
+    gpu.losses.forEach((loss, i) => {
+      t.true(
+        Math.abs(loss - cpu.losses[i]) / cpu.losses[i] < 1e-4,
+        `step ${i + 1}: cpu ${cpu.losses[i]}, webgpu ${loss}`,
+      );
+    });
+    t.deepEqual(gpu.predicted.sort(), test.map((s) => s.id).sort());
+  },
+);
