@@ -8,9 +8,12 @@
  *   node train-step.mjs [--backend webgpu|wasm|cpu] [--tiny] [--batch 32] [--length 64]
  *                       [--steps 20] [--warmup 3] [--no-check] [--group-size N]
  *                       [--layers N] [--hidden N] [--heads N] [--ffn N] [--vocab N]
+ *                       [--tfjs-flag NAME=VALUE ...]
  * --tiny runs a 2-layer, hidden-64 model instead of bert-base (to try the bundle anywhere); the
  * shape flags override single sizes (bert-base's structure at small widths has bert-base's
- * dispatch count, which is how it is counted on Dawn's null adapter).
+ * dispatch count, which is how it is counted on Dawn's null adapter). --tfjs-flag sets a tfjs
+ * environment flag after the backend starts (e.g. WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=256,
+ * WEBGPU_MATMUL_PROGRAM_TYPE=3), to compare the backend's own knobs on the same machine.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type BackendChoice, isBackendChoice, useBackend } from '../../baselines/neural/backend/choose.ts';
@@ -32,10 +35,19 @@ interface Options {
   warmup: number;
   check: boolean;
   groupSize?: number;
+  tfjsFlags: Record<string, number | boolean | string>;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { backend: 'webgpu', tiny: false, sizes: {}, steps: 20, warmup: 3, check: true };
+  const options: Options = {
+    backend: 'webgpu',
+    tiny: false,
+    sizes: {},
+    steps: 20,
+    warmup: 3,
+    check: true,
+    tfjsFlags: {},
+  };
   const sizeFlags = new Set(['layers', 'hidden', 'heads', 'ffn', 'vocab', 'batch', 'length']);
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -57,7 +69,12 @@ function parseArgs(argv: string[]): Options {
     } else if (flag === '--steps') options.steps = Number(value());
     else if (flag === '--warmup') options.warmup = Number(value());
     else if (flag === '--group-size') options.groupSize = Number(value());
-    else throw new Error(`unknown flag ${flag}`);
+    else if (flag === '--tfjs-flag') {
+      const [name, raw] = value().split('=');
+      if (!name || raw === undefined) throw new Error('--tfjs-flag needs NAME=VALUE');
+      options.tfjsFlags[name] =
+        raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw);
+    } else throw new Error(`unknown flag ${flag}`);
   }
   return options;
 }
@@ -105,6 +122,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const check = options.check ? await numericsCheck(options.backend) : undefined;
   const record = await useBackend(options.backend);
+  for (const [name, value] of Object.entries(options.tfjsFlags)) tf.env().set(name, value);
   const base = options.tiny ? TINY : BERT_BASE;
   const shape: StepShape = { ...base, ...options.sizes };
   const bench = createBenchStep(shape, options.groupSize ? { groupSize: options.groupSize } : {});
@@ -142,6 +160,7 @@ async function main(): Promise<void> {
     adapter: record.adapter,
     kernelFixes: record.kernelFixes,
     tfjs: record.tfjsVersion,
+    tfjsFlags: options.tfjsFlags,
     shape,
     parameters: bench.parameters,
     warmupMs: Math.round(warmupMs),
