@@ -37,7 +37,7 @@ async function losses(): Promise<number[]> {
 maybe('every fused WGSL kernel passes its self-test against the tfjs composition', async (t) => {
   const record = await useBackend('webgpu');
   const kernels = record.kernelFixes.filter((k) => k.startsWith('Skillbench'));
-  t.is(kernels.length, 9);
+  t.is(kernels.length, 12);
   for (const kernel of kernels) t.regex(kernel, /:wgsl$/, kernel);
 });
 

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { applyDropout, dropoutThreshold, MIX32_WGSL } from '../ops/dropout-hash.ts';
 
 /**
  * Fused WebGPU kernels for the ops whose tfjs compositions cost the most dispatches per BERT
  * step (webgpu-on-gpu.md: the step is dispatch-bound, ~0.1 ms per kernel): LayerNorm forward
- * and input gradient, the LayerNorm gamma-gradient term, exact-erf GELU forward and gradient,
- * and AdamW's moment and parameter updates on flat buffers. Each replaces 4-11 tfjs kernels with one. The ops in ../ops use them when they are registered
- * for the current backend, and their tfjs compositions otherwise.
+ * and input gradient and the LayerNorm gamma-gradient term (plain, and in the residual form
+ * LN(dropout(y) + r) that replaces three kernels forward), exact-erf GELU forward and gradient,
+ * and AdamW's moment and parameter updates on flat buffers. Each replaces 3-11 tfjs kernels
+ * with one. The ops in ../ops use them when they are registered for the current backend, and
+ * their tfjs compositions otherwise. (Self-attention: webgpu-attention.ts.)
  *
  * Row kernels run one thread per row of [rows, width] (simple, and enough where launch overhead
  * dominates); elementwise kernels one thread per element.
@@ -13,6 +16,9 @@ import * as tf from '@tensorflow/tfjs';
 export const LAYER_NORM = 'SkillbenchLayerNorm';
 export const LAYER_NORM_GRAD = 'SkillbenchLayerNormGrad';
 export const LAYER_NORM_GAMMA_TERM = 'SkillbenchLayerNormGammaTerm';
+export const RESIDUAL_LAYER_NORM = 'SkillbenchResidualLayerNorm';
+export const RESIDUAL_LAYER_NORM_GRAD = 'SkillbenchResidualLayerNormGrad';
+export const RESIDUAL_LAYER_NORM_GAMMA_TERM = 'SkillbenchResidualLayerNormGammaTerm';
 export const GELU = 'SkillbenchGelu';
 export const GELU_GRAD = 'SkillbenchGeluGrad';
 export const ADAM_MOMENT = 'SkillbenchAdamMoment';
@@ -30,19 +36,82 @@ export interface WebGpuBackendLike {
 
 const WORKGROUP = 64;
 
-/** (x - mean) * rstd over row `row` of X: shared by the LayerNorm kernels */
+/**
+ * What a LayerNorm kernel normalises, element i of [rows, width]: X itself, or, in the residual
+ * form, dropout(Y) + R (BERT's LN(dropout(sublayer) + x) in one pass; the dropout mask is
+ * ops/dropout-hash.ts's over Y's flat index, so the gradient kernels recompute the sum).
+ */
+const PLAIN_VALUE = `
+  fn value(i : i32) -> f32 { return X[i]; }
+`;
+const RESIDUAL_VALUE = `${MIX32_WGSL}
+  fn value(i : i32) -> f32 {
+    let h = mix32(mix32(u32(i) ^ uniforms.seed) ^ uniforms.seed2);
+    return select(0.0, Y[i] * uniforms.keepScale, h >= uniforms.threshold) + R[i];
+  }
+`;
+
+/** mean and 1 / std over one row of value(): shared by the LayerNorm kernels */
 const ROW_STATS = `
   fn rowMean(base : i32, width : i32) -> f32 {
     var sum = 0.0;
-    for (var i = 0; i < width; i++) { sum += X[base + i]; }
+    for (var i = 0; i < width; i++) { sum += value(base + i); }
     return sum / f32(width);
   }
   fn rowRstd(base : i32, width : i32, mean : f32, eps : f32) -> f32 {
     var sum = 0.0;
-    for (var i = 0; i < width; i++) { let d = X[base + i] - mean; sum += d * d; }
+    for (var i = 0; i < width; i++) { let d = value(base + i) - mean; sum += d * d; }
     return inverseSqrt(sum / f32(width) + eps);
   }
 `;
+
+const LAYER_NORM_CODE = `${ROW_STATS}
+  fn main(index : i32) {
+    if (index >= uniforms.rows) { return; }
+    let width = uniforms.width;
+    let base = index * width;
+    let mean = rowMean(base, width);
+    let rstd = rowRstd(base, width, mean, uniforms.eps);
+    for (var i = 0; i < width; i++) {
+      result[base + i] = (value(base + i) - mean) * rstd * Gamma[i] + Beta[i];
+    }
+  }`;
+
+const LAYER_NORM_GRAD_CODE = `${ROW_STATS}
+  // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * gamma
+  fn main(index : i32) {
+    if (index >= uniforms.rows) { return; }
+    let width = uniforms.width;
+    let base = index * width;
+    let mean = rowMean(base, width);
+    let rstd = rowRstd(base, width, mean, uniforms.eps);
+    var meanG = 0.0;
+    var meanGX = 0.0;
+    for (var i = 0; i < width; i++) {
+      let g = Dy[base + i] * Gamma[i];
+      meanG += g;
+      meanGX += g * (value(base + i) - mean) * rstd;
+    }
+    meanG = meanG / f32(width);
+    meanGX = meanGX / f32(width);
+    for (var i = 0; i < width; i++) {
+      let g = Dy[base + i] * Gamma[i];
+      result[base + i] = rstd * (g - meanG - (value(base + i) - mean) * rstd * meanGX);
+    }
+  }`;
+
+const LAYER_NORM_GAMMA_TERM_CODE = `${ROW_STATS}
+  // dy * xhat, whose column sums are the gamma gradient
+  fn main(index : i32) {
+    if (index >= uniforms.rows) { return; }
+    let width = uniforms.width;
+    let base = index * width;
+    let mean = rowMean(base, width);
+    let rstd = rowRstd(base, width, mean, uniforms.eps);
+    for (var i = 0; i < width; i++) {
+      result[base + i] = Dy[base + i] * (value(base + i) - mean) * rstd;
+    }
+  }`;
 
 const ERF = `
   // Abramowitz & Stegun 7.1.26, |error| < 1.5e-7 (tfjs's own Erf uses the same formula)
@@ -81,62 +150,27 @@ const SOURCES: Record<string, { inputs: string[]; perRow: boolean; code: string;
     }
   }`,
   },
-  [LAYER_NORM]: {
-    inputs: ['X', 'Gamma', 'Beta'],
-    perRow: true,
-    code: `${ROW_STATS}
-  fn main(index : i32) {
-    if (index >= uniforms.rows) { return; }
-    let width = uniforms.width;
-    let base = index * width;
-    let mean = rowMean(base, width);
-    let rstd = rowRstd(base, width, mean, uniforms.eps);
-    for (var i = 0; i < width; i++) {
-      result[base + i] = (X[base + i] - mean) * rstd * Gamma[i] + Beta[i];
-    }
-  }`,
-  },
-  [LAYER_NORM_GRAD]: {
-    inputs: ['X', 'Gamma', 'Dy'],
-    perRow: true,
-    code: `${ROW_STATS}
-  // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * gamma
-  fn main(index : i32) {
-    if (index >= uniforms.rows) { return; }
-    let width = uniforms.width;
-    let base = index * width;
-    let mean = rowMean(base, width);
-    let rstd = rowRstd(base, width, mean, uniforms.eps);
-    var meanG = 0.0;
-    var meanGX = 0.0;
-    for (var i = 0; i < width; i++) {
-      let g = Dy[base + i] * Gamma[i];
-      meanG += g;
-      meanGX += g * (X[base + i] - mean) * rstd;
-    }
-    meanG = meanG / f32(width);
-    meanGX = meanGX / f32(width);
-    for (var i = 0; i < width; i++) {
-      let g = Dy[base + i] * Gamma[i];
-      result[base + i] = rstd * (g - meanG - (X[base + i] - mean) * rstd * meanGX);
-    }
-  }`,
-  },
+  [LAYER_NORM]: { inputs: ['X', 'Gamma', 'Beta'], perRow: true, code: PLAIN_VALUE + LAYER_NORM_CODE },
+  [LAYER_NORM_GRAD]: { inputs: ['X', 'Gamma', 'Dy'], perRow: true, code: PLAIN_VALUE + LAYER_NORM_GRAD_CODE },
   [LAYER_NORM_GAMMA_TERM]: {
     inputs: ['X', 'Dy'],
     perRow: true,
-    code: `${ROW_STATS}
-  // dy * xhat, whose column sums are the gamma gradient
-  fn main(index : i32) {
-    if (index >= uniforms.rows) { return; }
-    let width = uniforms.width;
-    let base = index * width;
-    let mean = rowMean(base, width);
-    let rstd = rowRstd(base, width, mean, uniforms.eps);
-    for (var i = 0; i < width; i++) {
-      result[base + i] = Dy[base + i] * (X[base + i] - mean) * rstd;
-    }
-  }`,
+    code: PLAIN_VALUE + LAYER_NORM_GAMMA_TERM_CODE,
+  },
+  [RESIDUAL_LAYER_NORM]: {
+    inputs: ['Y', 'R', 'Gamma', 'Beta'],
+    perRow: true,
+    code: RESIDUAL_VALUE + LAYER_NORM_CODE,
+  },
+  [RESIDUAL_LAYER_NORM_GRAD]: {
+    inputs: ['Y', 'R', 'Gamma', 'Dy'],
+    perRow: true,
+    code: RESIDUAL_VALUE + LAYER_NORM_GRAD_CODE,
+  },
+  [RESIDUAL_LAYER_NORM_GAMMA_TERM]: {
+    inputs: ['Y', 'R', 'Dy'],
+    perRow: true,
+    code: RESIDUAL_VALUE + LAYER_NORM_GAMMA_TERM_CODE,
   },
   [GELU]: {
     inputs: ['X'],
@@ -182,7 +216,7 @@ function kernelFunc(name: string): tf.KernelFunc {
       workgroupSize: [WORKGROUP, 1, 1] as [number, number, number],
       size: true,
       uniforms: source.perRow
-        ? 'rows : i32, width : i32, eps : f32,'
+        ? 'rows : i32, width : i32, eps : f32, seed : u32, seed2 : u32, threshold : u32, keepScale : f32,'
         : source.uniforms?.map((u) => `${u} : f32,`).join(' '),
       getUserCode: () => source.code,
     };
@@ -192,6 +226,11 @@ function kernelFunc(name: string): tf.KernelFunc {
           { type: 'int32', data: [threads] },
           { type: 'int32', data: [width] },
           { type: 'float32', data: [values.eps ?? 0] },
+          // the residual form's dropout (ops/layer-norm.ts); threshold 0 keeps everything
+          { type: 'uint32', data: [(values.seed ?? 0) >>> 0] },
+          { type: 'uint32', data: [(values.seed2 ?? 0) >>> 0] },
+          { type: 'uint32', data: [(values.threshold ?? 0) >>> 0] },
+          { type: 'float32', data: [values.keepScale ?? 1] },
         ]
       : source.uniforms?.map((u) => ({ type: 'float32', data: [values[u]] }));
     return (backend as WebGpuBackendLike).runWebGPUProgram(program, tensors, 'float32', uniforms);
@@ -218,9 +257,26 @@ export async function installWebGpuKernels(verify: boolean): Promise<string[]> {
 }
 
 /** What the self-test feeds each kernel: its inputs and attributes. */
+const TEST_DROPOUT = { rate: 0.3, seed: 0x9e3779b9, seed2: 4242 };
+const RESIDUAL_TEST_ATTRS = {
+  eps: 1e-5,
+  seed: TEST_DROPOUT.seed,
+  seed2: TEST_DROPOUT.seed2,
+  threshold: dropoutThreshold(TEST_DROPOUT.rate),
+  keepScale: 1 / (1 - TEST_DROPOUT.rate),
+};
 const TEST_ATTRS: Record<string, tf.NamedAttrMap> = {
   [ADAM_MOMENT]: { beta: 0.99, power: 2 },
   [ADAM_UPDATE]: { decay: 0.001, stepSize: 0.01, epsHat: 1e-8 },
+  [RESIDUAL_LAYER_NORM]: RESIDUAL_TEST_ATTRS,
+  [RESIDUAL_LAYER_NORM_GRAD]: RESIDUAL_TEST_ATTRS,
+  [RESIDUAL_LAYER_NORM_GAMMA_TERM]: RESIDUAL_TEST_ATTRS,
+};
+/** The residual kernels compute their plain twin on dropout(Y) + R. */
+const PLAIN_TWIN: Record<string, string> = {
+  [RESIDUAL_LAYER_NORM]: LAYER_NORM,
+  [RESIDUAL_LAYER_NORM_GRAD]: LAYER_NORM_GRAD,
+  [RESIDUAL_LAYER_NORM_GAMMA_TERM]: LAYER_NORM_GAMMA_TERM,
 };
 
 /** The reference each kernel must match, written with plain tfjs ops. */
@@ -276,7 +332,7 @@ async function selfTest(name: string): Promise<string | undefined> {
     return t;
   };
   try {
-    const x = keep(tf.randomNormal([37, 24], 0.3, 1.5, 'float32', 1) as tf.Tensor2D);
+    let x = keep(tf.randomNormal([37, 24], 0.3, 1.5, 'float32', 1) as tf.Tensor2D);
     const gamma = keep(tf.randomNormal([24], 1, 0.2, 'float32', 2) as tf.Tensor1D);
     const beta = keep(tf.randomNormal([24], 0, 0.2, 'float32', 3) as tf.Tensor1D);
     const dy = keep(tf.randomNormal([37, 24], 0, 1, 'float32', 4) as tf.Tensor2D);
@@ -291,9 +347,17 @@ async function selfTest(name: string): Promise<string | undefined> {
         Mask: keep(tf.cast(tf.greater(rows(beta), 0), 'float32')),
       });
     }
+    if (PLAIN_TWIN[name]) {
+      // Y = x, R another input; the reference normalises x * mask + R, the mask from JavaScript
+      const r = keep(tf.randomNormal([37, 24], 0, 1, 'float32', 5));
+      const mask = new Float32Array(x.size);
+      applyDropout(new Float32Array(x.size).fill(1), mask, TEST_DROPOUT);
+      Object.assign(all, { Y: x, R: r });
+      x = keep(tf.tidy(() => tf.add(tf.mul(all.Y, tf.tensor(mask, x.shape)), r)) as tf.Tensor2D);
+    }
     const inputs = Object.fromEntries(SOURCES[name].inputs.map((input) => [input, all[input]]));
     const got = keep(tf.engine().runKernel(name, inputs, TEST_ATTRS[name] ?? { eps }) as tf.Tensor);
-    const expected = keep(tf.tidy(() => reference(name, x, gamma, beta, dy, eps)));
+    const expected = keep(tf.tidy(() => reference(PLAIN_TWIN[name] ?? name, x, gamma, beta, dy, eps)));
     const [a, b] = await Promise.all([got.data(), expected.data()]);
     let worst = 0;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));

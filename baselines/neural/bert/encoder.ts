@@ -4,7 +4,7 @@ import { addBroadcast } from '../ops/broadcast-add.ts';
 import { dropout } from '../ops/dropout.ts';
 import { gatherRows } from '../ops/gather-rows.ts';
 import { activation } from '../ops/gelu.ts';
-import { layerNorm } from '../ops/layer-norm.ts';
+import { layerNorm, residualLayerNorm } from '../ops/layer-norm.ts';
 import { linear } from '../ops/linear.ts';
 import type { Rng } from '../rng.ts';
 import type { BertConfig } from './config.ts';
@@ -80,28 +80,24 @@ export function bertEncode(
       config.attention_probs_dropout_prob,
       rng,
     );
-    const attended = dropout(
+    x = residualLayerNorm(
       linear(context, p(`${l}attention.output.dense.weight`), p(`${l}attention.output.dense.bias`)),
-      hiddenDrop,
-      rng,
-    );
-    x = layerNorm(
-      tf.add(attended, x),
+      x,
       p(`${l}attention.output.LayerNorm.weight`),
       p(`${l}attention.output.LayerNorm.bias`),
       config.layer_norm_eps,
-    );
-    const inner = act(linear(x, p(`${l}intermediate.dense.weight`), p(`${l}intermediate.dense.bias`)));
-    const out = dropout(
-      linear(inner, p(`${l}output.dense.weight`), p(`${l}output.dense.bias`)),
       hiddenDrop,
       rng,
     );
-    x = layerNorm(
-      tf.add(out, x),
+    const inner = act(linear(x, p(`${l}intermediate.dense.weight`), p(`${l}intermediate.dense.bias`)));
+    x = residualLayerNorm(
+      linear(inner, p(`${l}output.dense.weight`), p(`${l}output.dense.bias`)),
+      x,
       p(`${l}output.LayerNorm.weight`),
       p(`${l}output.LayerNorm.bias`),
       config.layer_norm_eps,
+      hiddenDrop,
+      rng,
     );
   }
   return tf.reshape(x, [batch, length, d]) as tf.Tensor3D;

@@ -12,13 +12,14 @@ export function dropout(x: tf.Tensor, rate: number, rng: Rng | undefined): tf.Te
   if (!rng || rate <= 0) return x;
   const attrs: DropoutAttrs = { rate, seed: rng.nextUint32(), seed2: rng.nextUint32() };
   const run = tf.customGrad((input) => ({
-    value: applyMask(input as tf.Tensor, attrs),
-    gradFunc: (dy) => applyMask(dy as tf.Tensor, attrs),
+    value: applyDropoutMask(input as tf.Tensor, attrs),
+    gradFunc: (dy) => applyDropoutMask(dy as tf.Tensor, attrs),
   }));
   return run(x);
 }
 
-function applyMask(x: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
+/** x with the hash mask of attrs applied (kept values scaled by 1 / (1 - rate)); no gradient of its own. */
+export function applyDropoutMask(x: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
   if (tf.getKernel(DROPOUT_KERNEL, tf.getBackend())) {
     return tf.engine().runKernel(DROPOUT_KERNEL, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
   }

@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { LAYER_NORM, LAYER_NORM_GAMMA_TERM, LAYER_NORM_GRAD } from '../backend/webgpu-kernels.ts';
+import {
+  LAYER_NORM,
+  LAYER_NORM_GAMMA_TERM,
+  LAYER_NORM_GRAD,
+  RESIDUAL_LAYER_NORM,
+  RESIDUAL_LAYER_NORM_GAMMA_TERM,
+  RESIDUAL_LAYER_NORM_GRAD,
+} from '../backend/webgpu-kernels.ts';
+import type { Rng } from '../rng.ts';
+import { applyDropoutMask, dropout } from './dropout.ts';
+import { type DropoutAttrs, dropoutThreshold } from './dropout-hash.ts';
 import { sumRows } from './sum-rows.ts';
 
 /**
@@ -59,4 +69,58 @@ function fusedLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: nu
     };
   });
   return run(x, gamma, beta);
+}
+
+/**
+ * LN(dropout(y) + residual): the end of every BERT sublayer. On webgpu one dispatch forward
+ * instead of three (dropout, add, LayerNorm), the backward kernels recomputing the sum from y
+ * and residual; elsewhere exactly the composition. Both draw the dropout seeds as ops/dropout.ts
+ * does, so they drop the same elements for the same rng.
+ */
+export function residualLayerNorm(
+  y: tf.Tensor,
+  residual: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  eps: number,
+  dropoutRate: number,
+  rng: Rng | undefined,
+): tf.Tensor {
+  if (!tf.getKernel(RESIDUAL_LAYER_NORM, tf.getBackend())) {
+    return layerNorm(tf.add(dropout(y, dropoutRate, rng), residual), gamma, beta, eps);
+  }
+  const dropping = rng !== undefined && dropoutRate > 0;
+  const mask: DropoutAttrs | undefined = dropping
+    ? { rate: dropoutRate, seed: rng.nextUint32(), seed2: rng.nextUint32() }
+    : undefined;
+  const attrs = {
+    eps,
+    seed: mask?.seed ?? 0,
+    seed2: mask?.seed2 ?? 0,
+    threshold: mask ? dropoutThreshold(mask.rate) : 0,
+    keepScale: mask ? 1 / (1 - mask.rate) : 1,
+  };
+  const width = y.shape[y.rank - 1];
+  const rows = y.size / width;
+  const run = tf.customGrad((yIn, rIn, scale, shift, save) => {
+    const Y = tf.reshape(yIn as tf.Tensor, [rows, width]);
+    const R = tf.reshape(rIn as tf.Tensor, [rows, width]);
+    (save as tf.GradSaveFunc)([Y, R, scale as tf.Tensor]);
+    const out = tf
+      .engine()
+      .runKernel(RESIDUAL_LAYER_NORM, { Y, R, Gamma: scale as tf.Tensor, Beta: shift as tf.Tensor }, attrs);
+    return {
+      value: tf.reshape(out as tf.Tensor, y.shape),
+      gradFunc: (dy, [Y, R, scale]) => {
+        const Dy = tf.reshape(dy as tf.Tensor, [rows, width]);
+        const ds = tf
+          .engine()
+          .runKernel(RESIDUAL_LAYER_NORM_GRAD, { Y, R, Gamma: scale, Dy }, attrs) as tf.Tensor;
+        const term = tf.engine().runKernel(RESIDUAL_LAYER_NORM_GAMMA_TERM, { Y, R, Dy }, attrs) as tf.Tensor;
+        const dY = mask ? applyDropoutMask(ds, mask) : ds;
+        return [tf.reshape(dY, y.shape), tf.reshape(ds, residual.shape), sumRows(term), sumRows(Dy)];
+      },
+    };
+  });
+  return run(y, residual, gamma, beta);
 }
