@@ -118,6 +118,41 @@ async function countReads<T>(fn: () => Promise<T>): Promise<{ result: T; reads: 
   }
 }
 
+/**
+ * Counts what reaches the GPU during fn: compute dispatches (tf.profile sees kernels, and some
+ * kernels dispatch several programs: tfjs-webgpu concatenates more than 7 inputs as a tree) and
+ * queue submits. Undefined off webgpu.
+ */
+async function countGpuWork<T>(
+  fn: () => Promise<T>,
+): Promise<{ dispatches: number; submits: number } | undefined> {
+  const classes = globalThis as unknown as {
+    GPUComputePassEncoder?: { prototype: { dispatchWorkgroups: (...args: unknown[]) => void } };
+    GPUQueue?: { prototype: { submit: (...args: unknown[]) => void } };
+  };
+  const pass = classes.GPUComputePassEncoder?.prototype;
+  const queue = classes.GPUQueue?.prototype;
+  if (tf.getBackend() !== 'webgpu' || !pass || !queue) return undefined;
+  const counts = { dispatches: 0, submits: 0 };
+  const { dispatchWorkgroups } = pass;
+  const { submit } = queue;
+  pass.dispatchWorkgroups = function (this: unknown, ...args: unknown[]) {
+    counts.dispatches++;
+    return dispatchWorkgroups.apply(this, args);
+  };
+  queue.submit = function (this: unknown, ...args: unknown[]) {
+    counts.submits++;
+    return submit.apply(this, args);
+  };
+  try {
+    await fn();
+    return counts;
+  } finally {
+    pass.dispatchWorkgroups = dispatchWorkgroups;
+    queue.submit = submit;
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const check = options.check ? await numericsCheck(options.backend) : undefined;
@@ -136,6 +171,7 @@ async function main(): Promise<void> {
   const msPerStep = (performance.now() - started) / options.steps;
 
   const { reads } = await countReads(() => bench.step());
+  const gpuWork = await countGpuWork(() => bench.step());
   const profile = await tf.profile(() => bench.stepTensors());
   const byKernel = new Map<string, { count: number; ms: number }>();
   for (const k of profile.kernels) {
@@ -169,6 +205,9 @@ async function main(): Promise<void> {
     lastLoss: loss,
     kernelsPerStep: profile.kernels.length,
     dispatchesPerStep: dispatches,
+    // what the GPU received (includes programs inside one kernel, e.g. tfjs's concat tree)
+    gpuDispatchesPerStep: gpuWork?.dispatches ?? null,
+    queueSubmitsPerStep: gpuWork?.submits ?? null,
     syncPointsPerStep: reads,
     kernelGpuMsPerStep: gpuMs > 0 ? Number(gpuMs.toFixed(1)) : null,
     topKernelsByCount: top('count'),
@@ -180,7 +219,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     `${record.route}${record.adapter ? ` (${record.adapter.vendor} ${record.adapter.architecture} ${record.adapter.device})` : ''}: ` +
       `${shape.layers}L/${shape.hidden}H B ${shape.batch} T ${shape.length}: ${report.msPerStep} ms/step = ${report.tokensPerSecond} tokens/s, ` +
-      `${dispatches} dispatches/step (${report.kernelsPerStep} kernel calls), ${reads} sync point(s)/step` +
+      `${dispatches} dispatches/step (${report.kernelsPerStep} kernel calls${gpuWork ? `; the GPU received ${gpuWork.dispatches} dispatches in ${gpuWork.submits} submits` : ''}), ${reads} sync point(s)/step` +
       `${check ? `; numerics vs cpu: max relative loss difference ${check.maxRelative.toExponential(2)}` : ''}\n`,
   );
   bench.dispose();

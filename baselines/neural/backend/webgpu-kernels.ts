@@ -122,11 +122,20 @@ const ERF = `
   }
 `;
 
-const SOURCES: Record<string, { inputs: string[]; perRow: boolean; code: string; uniforms?: string[] }> = {
+interface KernelSource {
+  inputs: string[];
+  /** one thread per row of [rows, width] (uniforms rows, width, eps and the residual dropout) */
+  perRow: boolean;
+  code: string;
+  /** elementwise kernels: their own uniforms, from the attrs of the same names */
+  uniforms?: Record<string, 'f32' | 'i32'>;
+}
+
+const SOURCES: Record<string, KernelSource> = {
   [ADAM_MOMENT]: {
     inputs: ['M', 'G', 'Scale'],
     perRow: false,
-    uniforms: ['beta', 'power'],
+    uniforms: { beta: 'f32', power: 'f32' },
     // beta * m + (1 - beta) * (g * scale)^power: the first (power 1) or second (power 2) moment
     code: `
   fn main(index : i32) {
@@ -138,15 +147,17 @@ const SOURCES: Record<string, { inputs: string[]; perRow: boolean; code: string;
   }`,
   },
   [ADAM_UPDATE]: {
-    inputs: ['P', 'M', 'V', 'Mask'],
+    inputs: ['P', 'M', 'V'],
     perRow: false,
-    uniforms: ['decay', 'stepSize', 'epsHat'],
-    // decoupled weight decay where Mask is 1, then the bias-corrected Adam step
+    uniforms: { offset: 'i32', decay: 'f32', stepSize: 'f32', epsHat: 'f32' },
+    // one parameter of a flat group, whose moments start at `offset` in M and V: decoupled
+    // weight decay, then the bias-corrected Adam step (the result replaces the parameter)
     code: `
   fn main(index : i32) {
     if (index < uniforms.size) {
-      let p = P[index] * (1.0 - uniforms.decay * f32(Mask[index])); // f32(): a cast mask may sit in an i32 buffer
-      result[index] = p - uniforms.stepSize * M[index] / (sqrt(V[index]) + uniforms.epsHat);
+      let j = uniforms.offset + index;
+      let p = P[index] * (1.0 - uniforms.decay);
+      result[index] = p - uniforms.stepSize * M[j] / (sqrt(V[j]) + uniforms.epsHat);
     }
   }`,
   },
@@ -217,7 +228,9 @@ function kernelFunc(name: string): tf.KernelFunc {
       size: true,
       uniforms: source.perRow
         ? 'rows : i32, width : i32, eps : f32, seed : u32, seed2 : u32, threshold : u32, keepScale : f32,'
-        : source.uniforms?.map((u) => `${u} : f32,`).join(' '),
+        : Object.entries(source.uniforms ?? {})
+            .map(([u, type]) => `${u} : ${type},`)
+            .join(' '),
       getUserCode: () => source.code,
     };
     const values = (attrs ?? {}) as Record<string, number>;
@@ -232,7 +245,10 @@ function kernelFunc(name: string): tf.KernelFunc {
           { type: 'uint32', data: [(values.threshold ?? 0) >>> 0] },
           { type: 'float32', data: [values.keepScale ?? 1] },
         ]
-      : source.uniforms?.map((u) => ({ type: 'float32', data: [values[u]] }));
+      : Object.entries(source.uniforms ?? {}).map(([u, type]) => ({
+          type: type === 'i32' ? 'int32' : 'float32',
+          data: [values[u]],
+        }));
     return (backend as WebGpuBackendLike).runWebGPUProgram(program, tensors, 'float32', uniforms);
   };
 }
@@ -267,7 +283,7 @@ const RESIDUAL_TEST_ATTRS = {
 };
 const TEST_ATTRS: Record<string, tf.NamedAttrMap> = {
   [ADAM_MOMENT]: { beta: 0.99, power: 2 },
-  [ADAM_UPDATE]: { decay: 0.001, stepSize: 0.01, epsHat: 1e-8 },
+  [ADAM_UPDATE]: { offset: 24, decay: 0.001, stepSize: 0.01, epsHat: 1e-8 },
   [RESIDUAL_LAYER_NORM]: RESIDUAL_TEST_ATTRS,
   [RESIDUAL_LAYER_NORM_GRAD]: RESIDUAL_TEST_ATTRS,
   [RESIDUAL_LAYER_NORM_GAMMA_TERM]: RESIDUAL_TEST_ATTRS,
@@ -308,13 +324,8 @@ function reference(
     case ADAM_MOMENT: // M = x, G = dy, Scale = gamma[0]
       return tf.add(tf.mul(x, 0.99), tf.mul(tf.square(tf.mul(dy, tf.slice(gamma, [0], [1]))), 0.01));
     case ADAM_UPDATE: {
-      // P = x, M = dy, V = |gamma| broadcast, Mask = 1 where beta > 0
-      const v = tf.abs(gamma);
-      const mask = tf.cast(tf.greater(beta, 0), 'float32');
-      return tf.sub(
-        tf.mul(x, tf.sub(1, tf.mul(mask, 0.001))),
-        tf.div(tf.mul(dy, 0.01), tf.add(tf.sqrt(v), 1e-8)),
-      );
+      // P = x; M and V hold dy and |dy| one row after their start (offset 24)
+      return tf.sub(tf.mul(x, 1 - 0.001), tf.div(tf.mul(dy, 0.01), tf.add(tf.sqrt(tf.abs(dy)), 1e-8)));
     }
     default: {
       const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5);
@@ -336,16 +347,12 @@ async function selfTest(name: string): Promise<string | undefined> {
     const gamma = keep(tf.randomNormal([24], 1, 0.2, 'float32', 2) as tf.Tensor1D);
     const beta = keep(tf.randomNormal([24], 0, 0.2, 'float32', 3) as tf.Tensor1D);
     const dy = keep(tf.randomNormal([37, 24], 0, 1, 'float32', 4) as tf.Tensor2D);
-    const rows = (t: tf.Tensor1D) => keep(tf.tile(tf.reshape(t, [1, 24]), [37, 1]));
     const all: Record<string, tf.Tensor> = { X: x, Gamma: gamma, Beta: beta, Dy: dy };
     if (name === ADAM_MOMENT) Object.assign(all, { M: x, G: dy, Scale: keep(tf.slice(gamma, [0], [1])) });
     if (name === ADAM_UPDATE) {
-      Object.assign(all, {
-        P: x,
-        M: dy,
-        V: keep(tf.abs(rows(gamma))),
-        Mask: keep(tf.cast(tf.greater(rows(beta), 0), 'float32')),
-      });
+      const atOffset = (t: tf.Tensor) =>
+        keep(tf.tidy(() => tf.concat([tf.zeros([24]), tf.reshape(t, [-1]), tf.zeros([5])])));
+      Object.assign(all, { P: x, M: atOffset(dy), V: atOffset(keep(tf.abs(dy))) });
     }
     if (PLAIN_TWIN[name]) {
       // Y = x, R another input; the reference normalises x * mask + R, the mask from JavaScript

@@ -9,8 +9,9 @@ import { ADAM_MOMENT, ADAM_UPDATE } from '../backend/webgpu-kernels.ts';
  * The update runs on flat buffers: parameters are packed into groups of at most groupSize
  * values, and each group is updated with ~15 whole-buffer ops instead of ~15 ops per
  * parameter. That is ~10x fewer kernel launches (per-op overhead dominates on wasm, and
- * dispatches dominate on webgpu: bert-base has ~200 parameter tensors), while the group cap
- * keeps the temporary copies small enough for wasm's 4 GiB heap.
+ * dispatches dominate on webgpu: bert-base has ~150 parameter tensors), while the group cap
+ * keeps the temporary copies small enough for wasm's 4 GiB heap. On webgpu the moments are
+ * updated flat (fused kernels) and each parameter is written by one kernel from them.
  */
 export interface AdamWOptions {
   beta1: number;
@@ -34,6 +35,8 @@ export interface AdamWState {
 interface Group {
   names: string[];
   sizes: number[];
+  /** per name: whether it is decayed */
+  decays: boolean[];
   /** 1 where the value is decayed, 0 elsewhere (absent when the whole group is alike) */
   decayMask?: tf.Tensor1D;
   decayAll: boolean;
@@ -85,6 +88,7 @@ export class AdamW {
     return {
       names,
       sizes,
+      decays: flags,
       decayMask: noneDecay ? tf.zeros([total]) : decayMask,
       decayAll,
       m: tf.tidy(() => tf.variable(tf.zeros([total]), false)),
@@ -127,47 +131,38 @@ export class AdamW {
       }
       const fused = tf.getKernel(ADAM_UPDATE, tf.getBackend()) !== undefined;
       this.groups.forEach((group, i) => {
-        const p = tf.concat(group.names.map((name) => tf.reshape(this.params.get(name)!, [-1])));
-        let m: tf.Tensor;
-        let v: tf.Tensor;
-        let next: tf.Tensor;
         if (fused) {
-          // three dispatches per group on webgpu (backend/webgpu-kernels.ts)
+          // webgpu: 2 dispatches for the group's moments, then one per parameter that writes
+          // its new value straight from the moments (no concatenated copy, no slices)
           const s = scale ? tf.reshape(scale, [1]) : tf.ones([1]);
-          m = tf
-            .engine()
-            .runKernel(
-              ADAM_MOMENT,
-              { M: group.m, G: flat[i], Scale: s },
-              { beta: beta1, power: 1 },
-            ) as tf.Tensor;
-          v = tf
-            .engine()
-            .runKernel(
-              ADAM_MOMENT,
-              { M: group.v, G: flat[i], Scale: s },
-              { beta: beta2, power: 2 },
-            ) as tf.Tensor;
-          const mask = group.decayAll ? tf.onesLike(p) : group.decayMask!;
-          next = tf
-            .engine()
-            .runKernel(
-              ADAM_UPDATE,
-              { P: p, M: m, V: v, Mask: mask },
-              { decay: lr * weightDecay, stepSize, epsHat },
-            ) as tf.Tensor;
-        } else {
-          const g = scale ? tf.mul(flat[i], scale) : flat[i];
-          m = tf.add(tf.mul(group.m, beta1), tf.mul(g, 1 - beta1));
-          v = tf.add(tf.mul(group.v, beta2), tf.mul(tf.square(g), 1 - beta2));
-          let decayed = p;
-          if (weightDecay > 0) {
-            decayed = group.decayAll
-              ? tf.mul(p, 1 - lr * weightDecay)
-              : tf.mul(p, tf.add(tf.mul(group.decayMask!, -lr * weightDecay), 1));
-          }
-          next = tf.sub(decayed, tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(v), epsHat)));
+          const moment = (M: tf.Tensor, beta: number, power: number) =>
+            tf.engine().runKernel(ADAM_MOMENT, { M, G: flat[i], Scale: s }, { beta, power }) as tf.Tensor;
+          const m = moment(group.m, beta1, 1);
+          const v = moment(group.v, beta2, 2);
+          let offset = 0;
+          group.names.forEach((name, j) => {
+            const variable = this.params.get(name)!;
+            const attrs = { offset, decay: group.decays[j] ? lr * weightDecay : 0, stepSize, epsHat };
+            variable.assign(
+              tf.engine().runKernel(ADAM_UPDATE, { P: variable, M: m, V: v }, attrs) as tf.Tensor,
+            );
+            offset += group.sizes[j];
+          });
+          group.m.assign(m);
+          group.v.assign(v);
+          return;
         }
+        const p = tf.concat(group.names.map((name) => tf.reshape(this.params.get(name)!, [-1])));
+        const g = scale ? tf.mul(flat[i], scale) : flat[i];
+        const m = tf.add(tf.mul(group.m, beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(group.v, beta2), tf.mul(tf.square(g), 1 - beta2));
+        let decayed = p;
+        if (weightDecay > 0) {
+          decayed = group.decayAll
+            ? tf.mul(p, 1 - lr * weightDecay)
+            : tf.mul(p, tf.add(tf.mul(group.decayMask!, -lr * weightDecay), 1));
+        }
+        const next = tf.sub(decayed, tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(v), epsHat)));
         group.m.assign(m);
         group.v.assign(v);
         // slices rather than tf.split: contiguous slices are plain copies on every backend
