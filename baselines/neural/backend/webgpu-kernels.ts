@@ -51,27 +51,26 @@ const RESIDUAL_VALUE = `${MIX32_WGSL}
   }
 `;
 
-/** mean and 1 / std over one row of value(): shared by the LayerNorm kernels */
+/**
+ * The part every LayerNorm kernel shares: one thread per row of value(), which computes the
+ * row's mean and 1 / std and hands them to the kernel's own `row` function.
+ */
 const ROW_STATS = `
-  fn rowMean(base : i32, width : i32) -> f32 {
-    var sum = 0.0;
-    for (var i = 0; i < width; i++) { sum += value(base + i); }
-    return sum / f32(width);
-  }
-  fn rowRstd(base : i32, width : i32, mean : f32, eps : f32) -> f32 {
-    var sum = 0.0;
-    for (var i = 0; i < width; i++) { let d = value(base + i) - mean; sum += d * d; }
-    return inverseSqrt(sum / f32(width) + eps);
-  }
-`;
-
-const LAYER_NORM_CODE = `${ROW_STATS}
   fn main(index : i32) {
     if (index >= uniforms.rows) { return; }
     let width = uniforms.width;
     let base = index * width;
-    let mean = rowMean(base, width);
-    let rstd = rowRstd(base, width, mean, uniforms.eps);
+    var sum = 0.0;
+    for (var i = 0; i < width; i++) { sum += value(base + i); }
+    let mean = sum / f32(width);
+    var squares = 0.0;
+    for (var i = 0; i < width; i++) { let d = value(base + i) - mean; squares += d * d; }
+    row(base, width, mean, inverseSqrt(squares / f32(width) + uniforms.eps));
+  }
+`;
+
+const LAYER_NORM_CODE = `${ROW_STATS}
+  fn row(base : i32, width : i32, mean : f32, rstd : f32) {
     for (var i = 0; i < width; i++) {
       result[base + i] = (value(base + i) - mean) * rstd * Gamma[i] + Beta[i];
     }
@@ -79,12 +78,7 @@ const LAYER_NORM_CODE = `${ROW_STATS}
 
 const LAYER_NORM_GRAD_CODE = `${ROW_STATS}
   // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * gamma
-  fn main(index : i32) {
-    if (index >= uniforms.rows) { return; }
-    let width = uniforms.width;
-    let base = index * width;
-    let mean = rowMean(base, width);
-    let rstd = rowRstd(base, width, mean, uniforms.eps);
+  fn row(base : i32, width : i32, mean : f32, rstd : f32) {
     var meanG = 0.0;
     var meanGX = 0.0;
     for (var i = 0; i < width; i++) {
@@ -102,12 +96,7 @@ const LAYER_NORM_GRAD_CODE = `${ROW_STATS}
 
 const LAYER_NORM_GAMMA_TERM_CODE = `${ROW_STATS}
   // dy * xhat, whose column sums are the gamma gradient
-  fn main(index : i32) {
-    if (index >= uniforms.rows) { return; }
-    let width = uniforms.width;
-    let base = index * width;
-    let mean = rowMean(base, width);
-    let rstd = rowRstd(base, width, mean, uniforms.eps);
+  fn row(base : i32, width : i32, mean : f32, rstd : f32) {
     for (var i = 0; i < width; i++) {
       result[base + i] = Dy[base + i] * (value(base + i) - mean) * rstd;
     }
