@@ -4,7 +4,7 @@ import {
   DROPOUT_KERNEL,
   DROPOUT_WGSL,
   type DropoutAttrs,
-  dropoutThreshold,
+  maskUniforms,
 } from '../ops/dropout-hash.ts';
 import type { WebGpuBackendLike } from './webgpu-kernels.ts';
 
@@ -69,7 +69,7 @@ const cpuDropout: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 
 const webgpuDropout: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const x = (inputs as { x: tf.TensorInfo }).x;
-  const { rate, seed, seed2 } = attrs as unknown as DropoutAttrs;
+  const mask = maskUniforms(attrs as unknown as DropoutAttrs);
   const size = x.shape.reduce((a, b) => a * b, 1);
   const workgroupSize: [number, number, number] = [128, 1, 1];
   const program = {
@@ -84,10 +84,10 @@ const webgpuDropout: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     getUserCode: () => DROPOUT_WGSL,
   };
   return (backend as WebGpuBackendLike).runWebGPUProgram(program, [x], 'float32', [
-    { type: 'uint32', data: [seed >>> 0] },
-    { type: 'uint32', data: [seed2 >>> 0] },
-    { type: 'uint32', data: [dropoutThreshold(rate)] },
-    { type: 'float32', data: [1 / (1 - rate)] },
+    { type: 'uint32', data: [mask.seed] },
+    { type: 'uint32', data: [mask.seed2] },
+    { type: 'uint32', data: [mask.threshold] },
+    { type: 'float32', data: [mask.keepScale] },
   ]);
 };
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { applyDropout, dropoutThreshold, MIX32_WGSL } from '../ops/dropout-hash.ts';
+import { applyDropout, MIX32_WGSL, maskUniforms } from '../ops/dropout-hash.ts';
 
 /**
  * Fused WebGPU kernels for the ops whose tfjs compositions cost the most dispatches per BERT
@@ -263,13 +263,7 @@ export async function installWebGpuKernels(verify: boolean): Promise<string[]> {
 
 /** What the self-test feeds each kernel: its inputs and attributes. */
 const TEST_DROPOUT = { rate: 0.3, seed: 0x9e3779b9, seed2: 4242 };
-const RESIDUAL_TEST_ATTRS = {
-  eps: 1e-5,
-  seed: TEST_DROPOUT.seed,
-  seed2: TEST_DROPOUT.seed2,
-  threshold: dropoutThreshold(TEST_DROPOUT.rate),
-  keepScale: 1 / (1 - TEST_DROPOUT.rate),
-};
+const RESIDUAL_TEST_ATTRS = { eps: 1e-5, ...maskUniforms(TEST_DROPOUT) };
 const TEST_ATTRS: Record<string, tf.NamedAttrMap> = {
   [ADAM_MOMENT]: { beta: 0.99, power: 2 },
   [ADAM_UPDATE]: { offset: 24, decay: 0.001, stepSize: 0.01, epsHat: 1e-8 },

@@ -8,7 +8,7 @@ import {
 } from '../backend/webgpu-attention.ts';
 import { Rng } from '../rng.ts';
 import { dropout } from './dropout.ts';
-import { dropoutThreshold } from './dropout-hash.ts';
+import { drawDropout, maskUniforms } from './dropout-hash.ts';
 
 export interface AttentionShape {
   batch: number;
@@ -72,19 +72,12 @@ export const composedAttention: Attention = (qkv, keyMask, { batch, length, head
  */
 const fusedAttention: Attention = (qkv, keyMask, { batch, length, heads }, dropoutRate, rng) => {
   const hidden = (qkv.shape[qkv.rank - 1] as number) / 3;
-  const dropping = rng !== undefined && dropoutRate > 0;
-  // drawn exactly as ops/dropout.ts draws them, so both paths consume the rng alike
-  const seed = dropping ? rng.nextUint32() : 0;
-  const seed2 = dropping ? rng.nextUint32() : 0;
   const attrs: AttentionAttrs = {
     batch,
     length,
     heads,
     headSize: hidden / heads,
-    seed,
-    seed2,
-    threshold: dropping ? dropoutThreshold(dropoutRate) : 0,
-    keepScale: dropping ? 1 / (1 - dropoutRate) : 1,
+    ...maskUniforms(drawDropout(dropoutRate, rng)),
   };
   const named = attrs as unknown as tf.NamedAttrMap;
   const rows = batch * length;

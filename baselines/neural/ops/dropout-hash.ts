@@ -4,6 +4,8 @@
  * computes the same mask from the same seeds (JavaScript here, WGSL on webgpu), the backward pass
  * recomputes it instead of storing it, and nothing but two numbers crosses to the device.
  */
+import type { Rng } from '../rng.ts';
+
 export const DROPOUT_KERNEL = 'SkillbenchDropout';
 
 export interface DropoutAttrs {
@@ -22,16 +24,38 @@ export function mix32(value: number): number {
   return h >>> 0;
 }
 
-export function dropoutThreshold(rate: number): number {
+/**
+ * The seeds of one dropout mask, drawn from rng as every dropout site draws them (so the tfjs
+ * composition and a fused kernel consume the rng alike); undefined when nothing is dropped (no
+ * rng, i.e. evaluation, or rate 0).
+ */
+export function drawDropout(rate: number, rng: Rng | undefined): DropoutAttrs | undefined {
+  return rng && rate > 0 ? { rate, seed: rng.nextUint32(), seed2: rng.nextUint32() } : undefined;
+}
+
+/** A mask as the WGSL kernels take it; without one, threshold 0 and keepScale 1 keep everything. */
+export function maskUniforms(attrs: DropoutAttrs | undefined): {
+  seed: number;
+  seed2: number;
+  threshold: number;
+  keepScale: number;
+} {
+  if (!attrs) return { seed: 0, seed2: 0, threshold: 0, keepScale: 1 };
+  return {
+    seed: attrs.seed >>> 0,
+    seed2: attrs.seed2 >>> 0,
+    threshold: dropoutThreshold(attrs.rate),
+    keepScale: 1 / (1 - attrs.rate),
+  };
+}
+
+function dropoutThreshold(rate: number): number {
   return Math.min(0xffffffff, Math.floor(rate * 4294967296));
 }
 
 /** out[i] = keep(i) ? x[i] / (1 - rate) : 0 */
 export function applyDropout(x: ArrayLike<number>, out: Float32Array, attrs: DropoutAttrs): void {
-  const threshold = dropoutThreshold(attrs.rate);
-  const scale = 1 / (1 - attrs.rate);
-  const seed = attrs.seed >>> 0;
-  const seed2 = attrs.seed2 >>> 0;
+  const { seed, seed2, threshold, keepScale: scale } = maskUniforms(attrs);
   for (let i = 0; i < out.length; i++) {
     // mix32(mix32(i ^ seed) ^ seed2), inlined: this loop is a few percent of a CPU training step
     let h = (i ^ seed) >>> 0;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng.ts';
-import { applyDropout, DROPOUT_KERNEL, type DropoutAttrs } from './dropout-hash.ts';
+import { applyDropout, DROPOUT_KERNEL, type DropoutAttrs, drawDropout } from './dropout-hash.ts';
 
 /**
  * Inverted dropout whose mask is a hash of (element index, seeds), the seeds drawn from our
@@ -9,8 +9,8 @@ import { applyDropout, DROPOUT_KERNEL, type DropoutAttrs } from './dropout-hash.
  * Identity when rate is 0 or rng is absent (evaluation).
  */
 export function dropout(x: tf.Tensor, rate: number, rng: Rng | undefined): tf.Tensor {
-  if (!rng || rate <= 0) return x;
-  const attrs: DropoutAttrs = { rate, seed: rng.nextUint32(), seed2: rng.nextUint32() };
+  const attrs = drawDropout(rate, rng);
+  if (!attrs) return x;
   const run = tf.customGrad((input) => ({
     value: applyDropoutMask(input as tf.Tensor, attrs),
     gradFunc: (dy) => applyDropoutMask(dy as tf.Tensor, attrs),

@@ -9,7 +9,7 @@ import {
 } from '../backend/webgpu-kernels.ts';
 import type { Rng } from '../rng.ts';
 import { applyDropoutMask, dropout } from './dropout.ts';
-import { type DropoutAttrs, dropoutThreshold } from './dropout-hash.ts';
+import { drawDropout, maskUniforms } from './dropout-hash.ts';
 import { sumRows } from './sum-rows.ts';
 
 /**
@@ -89,17 +89,8 @@ export function residualLayerNorm(
   if (!tf.getKernel(RESIDUAL_LAYER_NORM, tf.getBackend())) {
     return layerNorm(tf.add(dropout(y, dropoutRate, rng), residual), gamma, beta, eps);
   }
-  const dropping = rng !== undefined && dropoutRate > 0;
-  const mask: DropoutAttrs | undefined = dropping
-    ? { rate: dropoutRate, seed: rng.nextUint32(), seed2: rng.nextUint32() }
-    : undefined;
-  const attrs = {
-    eps,
-    seed: mask?.seed ?? 0,
-    seed2: mask?.seed2 ?? 0,
-    threshold: mask ? dropoutThreshold(mask.rate) : 0,
-    keepScale: mask ? 1 / (1 - mask.rate) : 1,
-  };
+  const mask = drawDropout(dropoutRate, rng);
+  const attrs = { eps, ...maskUniforms(mask) };
   const width = y.shape[y.rank - 1];
   const rows = y.size / width;
   const run = tf.customGrad((yIn, rIn, scale, shift, save) => {
