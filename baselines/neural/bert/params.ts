@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RawTensor } from '../hf/safetensors.ts';
 import type { Rng } from '../rng.ts';
+import { transposed } from '../transpose.ts';
 import type { BertConfig } from './config.ts';
 
 /**
@@ -127,12 +128,6 @@ export function fileTensors(spec: ParamSpec): FileTensorSpec[] {
   return spec.parts.map((name) => ({ name, shape: [rows, ...shape.slice(1)] }));
 }
 
-function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
-  return out;
-}
-
 /** transformers' _init_weights: normal(0, initializer_range), zero biases and padding row, unit LayerNorm. */
 export function initParams(specs: ParamSpec[], config: BertConfig, rng: Rng): Params {
   const params: Params = new Map();
@@ -177,7 +172,7 @@ export function paramsFromTensors(specs: ParamSpec[], tensors: Map<string, RawTe
       offset += raw.data.length;
     }
     const [rows, cols] = fileShape(spec);
-    const values = spec.linear ? transpose2d(data, rows, cols) : data;
+    const values = spec.linear ? transposed(data, rows, cols) : data;
     params.set(
       spec.name,
       tf.tidy(() => tf.variable(tf.tensor(values, spec.shape), true)),
@@ -194,7 +189,7 @@ export async function tensorsFromParams(
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const spec of specs) {
     const data = (await params.get(spec.name)!.data()) as Float32Array;
-    const inFile = spec.linear ? transpose2d(data, spec.shape[0], spec.shape[1]) : Float32Array.from(data);
+    const inFile = spec.linear ? transposed(data, spec.shape[0], spec.shape[1]) : Float32Array.from(data);
     let offset = 0;
     for (const file of fileTensors(spec)) {
       const size = file.shape.reduce((a, b) => a * b, 1);
