@@ -97,60 +97,55 @@ async function numericsCheck(
   return { cpu, backend, maxRelative };
 }
 
-/** Counts reads back from the device during fn: every one is a sync point. */
-async function countReads<T>(fn: () => Promise<T>): Promise<{ result: T; reads: number }> {
-  const backend = tf.backend() as unknown as Record<string, (...args: unknown[]) => unknown>;
-  let reads = 0;
-  const originals = { read: backend.read, readSync: backend.readSync };
-  backend.read = (...args) => {
-    reads++;
-    return originals.read.apply(backend, args);
-  };
-  backend.readSync = (...args) => {
-    reads++;
-    return originals.readSync.apply(backend, args);
-  };
-  try {
-    return { result: await fn(), reads };
-  } finally {
-    backend.read = originals.read;
-    backend.readSync = originals.readSync;
-  }
-}
+type Counted = 'reads' | 'dispatches' | 'submits';
 
-/**
- * Counts what reaches the GPU during fn: compute dispatches (tf.profile sees kernels, and some
- * kernels dispatch several programs: tfjs-webgpu concatenates more than 7 inputs as a tree) and
- * queue submits. Undefined off webgpu.
- */
-async function countGpuWork<T>(
-  fn: () => Promise<T>,
-): Promise<{ dispatches: number; submits: number } | undefined> {
-  const classes = globalThis as unknown as {
-    GPUComputePassEncoder?: { prototype: { dispatchWorkgroups: (...args: unknown[]) => void } };
-    GPUQueue?: { prototype: { submit: (...args: unknown[]) => void } };
-  };
-  const pass = classes.GPUComputePassEncoder?.prototype;
-  const queue = classes.GPUQueue?.prototype;
-  if (tf.getBackend() !== 'webgpu' || !pass || !queue) return undefined;
-  const counts = { dispatches: 0, submits: 0 };
-  const { dispatchWorkgroups } = pass;
-  const { submit } = queue;
-  pass.dispatchWorkgroups = function (this: unknown, ...args: unknown[]) {
-    counts.dispatches++;
-    return dispatchWorkgroups.apply(this, args);
-  };
-  queue.submit = function (this: unknown, ...args: unknown[]) {
-    counts.submits++;
-    return submit.apply(this, args);
-  };
+/** Runs fn with the given methods wrapped to count their calls; the counts by label. */
+async function countCalls(
+  methods: { label: Counted; owner: Record<string, unknown>; name: string }[],
+  fn: () => Promise<unknown>,
+): Promise<Record<Counted, number>> {
+  const counts: Record<Counted, number> = { reads: 0, dispatches: 0, submits: 0 };
+  const originals = methods.map(({ label, owner, name }) => {
+    const original = owner[name] as (...args: unknown[]) => unknown;
+    owner[name] = function (this: unknown, ...args: unknown[]) {
+      counts[label]++;
+      return original.apply(this, args);
+    };
+    return original;
+  });
   try {
     await fn();
     return counts;
   } finally {
-    pass.dispatchWorkgroups = dispatchWorkgroups;
-    queue.submit = submit;
+    methods.forEach(({ owner, name }, i) => {
+      owner[name] = originals[i];
+    });
   }
+}
+
+/**
+ * What one step sends and asks for: reads back from the device (each a sync point), and on
+ * webgpu the compute dispatches (tf.profile sees kernels, and some kernels dispatch several
+ * programs: tfjs-webgpu concatenates more than 7 inputs as a tree) and queue submits.
+ */
+function stepCounters(): { label: Counted; owner: Record<string, unknown>; name: string }[] {
+  const backend = tf.backend() as unknown as Record<string, unknown>;
+  const gpu = globalThis as unknown as {
+    GPUComputePassEncoder?: { prototype: Record<string, unknown> };
+    GPUQueue?: { prototype: Record<string, unknown> };
+  };
+  const pass = gpu.GPUComputePassEncoder?.prototype;
+  const queue = gpu.GPUQueue?.prototype;
+  return [
+    { label: 'reads', owner: backend, name: 'read' },
+    { label: 'reads', owner: backend, name: 'readSync' },
+    ...(tf.getBackend() === 'webgpu' && pass && queue
+      ? [
+          { label: 'dispatches' as const, owner: pass, name: 'dispatchWorkgroups' },
+          { label: 'submits' as const, owner: queue, name: 'submit' },
+        ]
+      : []),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -170,8 +165,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < options.steps; i++) loss = await bench.step();
   const msPerStep = (performance.now() - started) / options.steps;
 
-  const { reads } = await countReads(() => bench.step());
-  const gpuWork = await countGpuWork(() => bench.step());
+  const counters = stepCounters();
+  const counted = await countCalls(counters, () => bench.step());
+  const reads = counted.reads;
+  const gpuWork = counters.some((c) => c.label === 'dispatches') ? counted : undefined;
   const profile = await tf.profile(() => bench.stepTensors());
   const byKernel = new Map<string, { count: number; ms: number }>();
   for (const k of profile.kernels) {
