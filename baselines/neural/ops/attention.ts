@@ -40,7 +40,7 @@ type Attention = (
   rng: Rng | undefined,
 ) => tf.Tensor2D;
 
-export const composedAttention: Attention = (qkv, keyMask, { batch, length, heads }, dropoutRate, rng) => {
+const composedAttention: Attention = (qkv, keyMask, { batch, length, heads }, dropoutRate, rng) => {
   const hidden = (qkv.shape[qkv.rank - 1] as number) / 3;
   const headSize = hidden / heads;
   // [3, B*T, heads, dh], then each part's heads: q [B,H,T,dh] (pre-scaled), kT [B,H,dh,T],
