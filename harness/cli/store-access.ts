@@ -2,8 +2,13 @@ import { existsSync } from 'node:fs';
 import { RunStore } from '../tracking/store.ts';
 import { InputError } from '../util/errors.ts';
 
-/** Opens the store for commands that only read it: a missing file is the user's mistake, not an empty store. */
-export function openExistingStore(path: string): RunStore {
+/**
+ * Opens the store for commands that do not run experiments: a missing file is the user's mistake,
+ * not an empty store. `readonly` commands (listing, showing, exporting) never write to it; the
+ * others first mark runs whose process is gone as interrupted.
+ */
+export function openExistingStore(path: string, options: { readonly?: boolean } = {}): RunStore {
+  if (options.readonly) return new RunStore(path, { readonly: true });
   if (path !== ':memory:' && !existsSync(path)) {
     throw new InputError(`no tracking store at ${path} (run experiments first, or pass --store)`);
   }

@@ -5,10 +5,11 @@ import type { Prediction, Sentence } from '../data/types.ts';
 import type { Method, MethodContext, PredictContext, Progress, TrainContext } from '../methods/method.ts';
 import { getMethod } from '../methods/registry.ts';
 import { captureEnvironment } from '../tracking/environment.ts';
-import type { RunStore } from '../tracking/store.ts';
+import type { RunHolder, RunStore } from '../tracking/store.ts';
 import { describeError } from '../util/errors.ts';
 import { prefixMetrics } from './metric-names.ts';
 import { PredictionLog } from './prediction-log.ts';
+import { acquireRunLease, describeHolder } from './run-lease.ts';
 import { scoreSplit } from './score-split.ts';
 import { datasetSource, type RunRecord, type RunSpec, type RunStatus } from './types.ts';
 import { checkPrediction } from './validate-prediction.ts';
@@ -21,6 +22,8 @@ export interface RunOutcome {
   cached: boolean;
   /** one line: why skipped, what failed */
   message?: string;
+  /** set when another live process is executing the run: this one did nothing with it */
+  heldBy?: RunHolder;
 }
 
 export interface ExecuteOptions {
@@ -46,12 +49,36 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   const { store } = options;
   const method = getMethod(spec.method);
   if (!method) throw new Error(`method "${spec.method}" is not registered`);
-  let run = store.ensureRun(spec);
-  const artifactDir = join(store.artifactRoot(), spec.key);
-
+  const run = store.ensureRun(spec);
   if (run.status === 'finished' && !options.force) {
     return { spec, run, status: 'finished', cached: true };
   }
+  // one execution per run: only the process holding the run's lease executes it
+  const claim = acquireRunLease(store, run.id);
+  if ('holder' in claim) {
+    const message = `being run by another process (${describeHolder(claim.holder)})`;
+    return { spec, run, status: run.status, cached: false, heldBy: claim.holder, message };
+  }
+  try {
+    // another process may have finished it while this one waited for the lease
+    if (claim.run.status === 'finished' && !options.force) {
+      return { spec, run: claim.run, status: 'finished', cached: true };
+    }
+    return await executeClaimedRun(spec, method, claim.run, options);
+  } finally {
+    claim.lease.release();
+  }
+}
+
+async function executeClaimedRun(
+  spec: RunSpec,
+  method: Method,
+  claimed: RunRecord,
+  options: ExecuteOptions,
+): Promise<RunOutcome> {
+  const { store } = options;
+  let run = claimed;
+  const artifactDir = join(store.artifactRoot(), spec.key);
   if (options.force && run.status !== 'pending') {
     store.resetRun(run.id);
     rmSync(artifactDir, { recursive: true, force: true });
@@ -67,7 +94,6 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   const environment = captureEnvironment();
   const methodFacts: Record<string, unknown> = {};
   const timings: Record<string, number> = { ...run.timings };
-  store.claimRun(run.id);
   store.updateRun(run.id, {
     status: 'running',
     startedAt: run.startedAt ?? new Date().toISOString(),

@@ -1,4 +1,5 @@
 import type { RunStore } from '../tracking/store.ts';
+import { describeError } from '../util/errors.ts';
 import { type ExecuteOptions, executeRun, type RunOutcome } from './execute-run.ts';
 import type { ProgressBoard } from './progress.ts';
 import type { RunSpec } from './types.ts';
@@ -13,20 +14,39 @@ export interface RunPlanOptions {
   afterRun?: ExecuteOptions['afterRun'];
 }
 
+/** How often a run held by another process is looked at again once nothing else is left (ms). */
+export const HELD_RUN_POLL_MS = 1000;
+
 /**
  * Runs specs with at most `jobs` at a time. A failing run is recorded and the others go on;
  * after an abort (Ctrl-C) no new run starts and the ones in progress stop at a safe point.
+ * A run another process is executing (it holds the run's lease) is put back: this process goes on
+ * with the other runs, then waits for it (it usually ends finished, and is reported as cached; if
+ * its process dies, this one takes it over and resumes it).
  */
 export async function runPlan(specs: readonly RunSpec[], options: RunPlanOptions): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = new Array(specs.length);
-  let next = 0;
+  const queue = specs.map((_, index) => index);
+  const held: number[] = [];
+  const noted = new Set<number>();
+  let waitingNoted = false;
   const worker = async () => {
-    while (next < specs.length && !options.signal.aborted) {
-      const index = next++;
+    while (!options.signal.aborted) {
+      if (queue.length === 0) {
+        if (held.length === 0) return;
+        if (!waitingNoted) {
+          waitingNoted = true;
+          options.board.print(`note: waiting for ${held.length} run(s) that other processes are executing`);
+        }
+        await sleep(HELD_RUN_POLL_MS, options.signal);
+        queue.push(...held.splice(0));
+        continue;
+      }
+      const index = queue.shift()!;
       const spec = specs[index];
       const label = `${spec.experiment} s${spec.seed}${Object.keys(spec.sweepPoint).length ? ` ${describeSweepPoint(spec.sweepPoint)}` : ''}`;
       const line = options.board.line(label);
-      const outcome = await executeRun(spec, {
+      const outcome = await executeSafely(spec, {
         store: options.store,
         signal: options.signal,
         progress: line,
@@ -34,12 +54,45 @@ export async function runPlan(specs: readonly RunSpec[], options: RunPlanOptions
         force: options.force,
         afterRun: options.afterRun,
       });
+      if (outcome.heldBy) {
+        held.push(index);
+        line.close(noted.has(index) ? undefined : `… ${label}: ${outcome.message}; going on with other runs`);
+        noted.add(index);
+        continue;
+      }
       outcomes[index] = outcome;
       line.close(describeOutcome(label, outcome));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs ?? 1, specs.length)) }, worker));
   return outcomes.filter(Boolean);
+}
+
+/**
+ * executeRun records failures on the run; what it throws (the store unusable for longer than the
+ * busy timeout) becomes this run's failure, so the other runs still go on.
+ */
+async function executeSafely(spec: RunSpec, options: ExecuteOptions): Promise<RunOutcome> {
+  try {
+    return await executeRun(spec, options);
+  } catch (error) {
+    const message = `could not be recorded: ${describeError(error)}`;
+    const run = options.store.findRunByKey(spec.key);
+    if (!run) throw error;
+    return { spec, run, status: 'failed', cached: false, message };
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 export function describeSweepPoint(point: Record<string, unknown>): string {

@@ -129,6 +129,25 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE prediction_sets RENAME TO predictions;
     `,
   },
+  {
+    version: 5,
+    name: 'one metric point per (run, name, step): a resumed run logs a step again instead of twice',
+    sql: `
+      DELETE FROM metrics WHERE id NOT IN (
+        SELECT MAX(id) FROM metrics GROUP BY run_id, name, ifnull(step, -1)
+      );
+      DROP INDEX metrics_by_run;
+      CREATE UNIQUE INDEX metrics_point ON metrics(run_id, name, ifnull(step, -1));
+    `,
+  },
+  {
+    version: 6,
+    name: 'run leases: the process executing a run, and when it last said it was alive',
+    sql: `
+      ALTER TABLE runs ADD COLUMN owner TEXT;
+      ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_MIGRATION = Math.max(...MIGRATIONS.map((migration) => migration.version));

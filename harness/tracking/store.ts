@@ -1,11 +1,11 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Prediction } from '../data/types.ts';
 import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from '../runner/types.ts';
 import { sha256File } from '../util/hash.ts';
-import { LATEST_MIGRATION, migrate } from './migrations.ts';
+import { openStoreFile } from './store-file.ts';
 
 export interface ExperimentInfo {
   name: string;
@@ -59,6 +59,30 @@ export interface RunUpdate {
   timings?: Record<string, number>;
 }
 
+/** The process executing a run (a lease on it): see claimRun. */
+export interface RunOwner {
+  /** unique per process (pid and host alone can be reused) */
+  token: string;
+  pid: number;
+  host: string;
+}
+
+export interface RunHolder {
+  pid: number;
+  host: string;
+  /** ms since the epoch */
+  heartbeatAt?: number;
+}
+
+export type ClaimResult = { claimed: true; run: RunRecord } | { claimed: false; holder: RunHolder };
+
+/**
+ * A lease held by a process on another host is taken over when it has not been renewed for this
+ * long (ms). On the same host the owner's pid decides: a live process keeps its runs even when it
+ * is too busy to renew (a long synchronous training step), a dead one loses them at once.
+ */
+export const LEASE_TIMEOUT_MS = 120_000;
+
 interface RunRow {
   id: number;
   key: string;
@@ -76,35 +100,39 @@ interface RunRow {
   skip_reason: string | null;
   started_at: string | null;
   finished_at: string | null;
+  owner: string | null;
+  pid: number | null;
+  host: string | null;
+  heartbeat_at: number | null;
 }
 
 const RUN_COLUMNS = `r.id, r.key, e.name AS experiment, r.method, r.seed, r.profile, r.status, r.phase, r.spec_json,
-  r.environment_json, r.timings_json, r.error_message, r.error_stack, r.skip_reason, r.started_at, r.finished_at`;
+  r.environment_json, r.timings_json, r.error_message, r.error_stack, r.skip_reason, r.started_at, r.finished_at,
+  r.owner, r.pid, r.host, r.heartbeat_at`;
 
 /**
  * The tracking store: one SQLite file (WAL, so readers never block the writer), versioned
  * migrations, the source of truth for every run. MLflow is only a mirror of it.
+ *
+ * Several processes may share one store. Every write that reads first runs in an immediate
+ * transaction (it takes the write lock before reading, so it waits up to BUSY_TIMEOUT_MS for
+ * another writer instead of failing with "database is locked"), and a run is executed by the one
+ * process holding its lease (claimRun).
  */
 export class RunStore {
   readonly db: Database.Database;
   readonly path: string;
+  readonly readonly: boolean;
+  /** migrations this open applied */
+  readonly migrated: readonly number[];
 
+  /** Opens (writable: creates) the store; a file that is not a usable store throws an InputError. */
   constructor(path: string, options: { readonly?: boolean } = {}) {
     this.path = path === ':memory:' ? path : resolve(path);
-    if (this.path !== ':memory:' && !options.readonly) mkdirSync(dirname(this.path), { recursive: true });
-    const readonly = options.readonly === true;
-    if (readonly && this.path !== ':memory:' && needsMigration(this.path)) {
-      // a reader of an older store brings it up to date first (readers never see old layouts)
-      new RunStore(this.path).close();
-    }
-    this.db = new Database(this.path, { readonly, fileMustExist: readonly });
-    this.db.pragma('busy_timeout = 10000');
-    if (!readonly) {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      migrate(this.db);
-    }
+    const opened = openStoreFile(this.path, options);
+    this.db = opened.db;
+    this.readonly = opened.readonly;
+    this.migrated = opened.migrated;
   }
 
   /** Where runs keep their artifacts: beside the database file. */
@@ -165,48 +193,42 @@ export class RunStore {
   /** Creates the run for a spec, or returns the existing run with the same key (linking it to this experiment). */
   ensureRun(spec: RunSpec): RunRecord {
     const experimentId = this.experimentId(spec.experiment);
-    return this.db.transaction(() => {
-      let existing = this.findRunByKey(spec.key);
-      if (!existing) {
-        this.db
-          .prepare(
-            `INSERT INTO runs (key, experiment_id, method, seed, profile, status, spec_json, created_at)
+    return this.db
+      .transaction(() => {
+        let existing = this.findRunByKey(spec.key);
+        if (!existing) {
+          this.db
+            .prepare(
+              `INSERT INTO runs (key, experiment_id, method, seed, profile, status, spec_json, created_at)
              VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
-          )
-          .run(
-            spec.key,
-            experimentId,
-            spec.method,
-            spec.seed,
-            spec.profile ?? null,
-            JSON.stringify(spec),
-            new Date().toISOString(),
-          );
-        existing = this.findRunByKey(spec.key)!;
-      }
-      this.db
-        .prepare('INSERT OR IGNORE INTO experiment_runs (experiment_id, run_id) VALUES (?, ?)')
-        .run(experimentId, existing.id);
-      return existing;
-    })();
+            )
+            .run(
+              spec.key,
+              experimentId,
+              spec.method,
+              spec.seed,
+              spec.profile ?? null,
+              JSON.stringify(spec),
+              new Date().toISOString(),
+            );
+          existing = this.findRunByKey(spec.key)!;
+        }
+        this.db
+          .prepare('INSERT OR IGNORE INTO experiment_runs (experiment_id, run_id) VALUES (?, ?)')
+          .run(experimentId, existing.id);
+        return existing;
+      })
+      .immediate();
   }
 
   findRunByKey(key: string): RunRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.key = ?`,
-      )
-      .get(key) as RunRow | undefined;
-    return row && toRunRecord(row);
+    const row = this.runRow('r.key = ?', key);
+    return row && this.record(row);
   }
 
   getRun(id: number): RunRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`,
-      )
-      .get(id) as RunRow | undefined;
-    return row && toRunRecord(row);
+    const row = this.runRow('r.id = ?', id);
+    return row && this.record(row);
   }
 
   /** Runs in id order; `experiment` matches every experiment a run is linked to. */
@@ -227,13 +249,39 @@ export class RunStore {
       clauses.push('r.method = ?');
       values.push(filter.method);
     }
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    const rows = this.db
+    return this.runRows(clauses.join(' AND ') || '1', ...values).map((row) => this.record(row));
+  }
+
+  private runRow(where: string, ...values: unknown[]): RunRow | undefined {
+    return this.db
       .prepare(
-        `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id ${where} ORDER BY r.id`,
+        `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where}`,
+      )
+      .get(...values) as RunRow | undefined;
+  }
+
+  private runRows(where: string, ...values: unknown[]): RunRow[] {
+    return this.db
+      .prepare(
+        `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where} ORDER BY r.id`,
       )
       .all(...values) as RunRow[];
-    return rows.map(toRunRecord);
+  }
+
+  /**
+   * A row as a RunRecord. A read-only store cannot mark runs whose process is gone (reapAbandonedRuns),
+   * so it shows them as interrupted without writing.
+   */
+  private record(row: RunRow): RunRecord {
+    const run = toRunRecord(row);
+    if (this.readonly && run.status === 'running' && !ownerAlive(row, Date.now())) {
+      return {
+        ...run,
+        status: 'interrupted',
+        error: run.error ?? { message: 'the process running it ended before it finished; rerun to resume' },
+      };
+    }
+    return run;
   }
 
   /** Names of every experiment a run is listed under. */
@@ -269,30 +317,68 @@ export class RunStore {
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(values);
   }
 
-  /** Marks a run as being run by this process (see reapAbandonedRuns). */
-  claimRun(id: number): void {
-    this.db.prepare('UPDATE runs SET pid = ?, host = ? WHERE id = ?').run(process.pid, hostname(), id);
+  /**
+   * Takes the lease on a run for `owner`, atomically: granted when nobody holds it, when `owner`
+   * already does, or when the holder is gone (see ownerAlive). Otherwise says who holds it. The
+   * run comes back as it is after the claim (another process may have finished it meanwhile).
+   */
+  claimRun(id: number, owner: RunOwner, now = Date.now()): ClaimResult {
+    return this.db
+      .transaction((): ClaimResult => {
+        const row = this.runRow('r.id = ?', id);
+        if (!row) throw new Error(`no run with id ${id}`);
+        if (row.owner && row.owner !== owner.token && ownerAlive(row, now)) {
+          return {
+            claimed: false,
+            holder: { pid: row.pid ?? 0, host: row.host ?? '?', heartbeatAt: row.heartbeat_at ?? undefined },
+          };
+        }
+        this.db
+          .prepare('UPDATE runs SET owner = ?, pid = ?, host = ?, heartbeat_at = ? WHERE id = ?')
+          .run(owner.token, owner.pid, owner.host, now, id);
+        return { claimed: true, run: toRunRecord(row) };
+      })
+      .immediate();
+  }
+
+  /** Renews a lease; false when `owner` no longer holds it (it was taken over). */
+  renewLease(id: number, owner: RunOwner, now = Date.now()): boolean {
+    return (
+      this.db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ? AND owner = ?').run(now, id, owner.token)
+        .changes > 0
+    );
+  }
+
+  /** Gives a lease up (the run ended, or the process stops). */
+  releaseRun(id: number, owner: RunOwner): void {
+    this.db
+      .prepare('UPDATE runs SET owner = NULL, heartbeat_at = NULL WHERE id = ? AND owner = ?')
+      .run(id, owner.token);
   }
 
   /**
-   * Runs left "running" by a process of this host that no longer exists (killed, crashed) become
+   * Runs left "running" by a process that is gone (killed, crashed; see ownerAlive) become
    * "interrupted", so that listings tell the truth; rerunning resumes them. Returns how many.
    */
-  reapAbandonedRuns(): number {
-    const rows = this.db
-      .prepare("SELECT id, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL")
-      .all(hostname()) as { id: number; pid: number }[];
-    let reaped = 0;
-    for (const row of rows) {
-      if (row.pid === process.pid || processExists(row.pid)) continue;
-      this.db
-        .prepare(
-          "UPDATE runs SET status = 'interrupted', error_message = ? WHERE id = ? AND status = 'running'",
-        )
-        .run(`the process running it (pid ${row.pid}) ended before it finished; rerun to resume`, row.id);
-      reaped++;
-    }
-    return reaped;
+  reapAbandonedRuns(now = Date.now()): number {
+    return this.db
+      .transaction(() => {
+        let reaped = 0;
+        for (const row of this.runRows("r.status = 'running'")) {
+          if (ownerAlive(row, now)) continue;
+          this.db
+            .prepare(
+              "UPDATE runs SET status = 'interrupted', error_message = ?, owner = NULL WHERE id = ? AND status = 'running'",
+            )
+            .run(
+              `the process running it (${row.pid === null ? 'unknown' : `pid ${row.pid} on ${row.host}`}) ended before it finished; rerun to resume`,
+              row.id,
+            );
+          reaped++;
+        }
+        return reaped;
+      })
+      .immediate();
   }
 
   /** Deletes a run with its params, metrics, artifacts rows and predictions (not the files). */
@@ -302,26 +388,30 @@ export class RunStore {
 
   /** Forgets everything a run recorded, to run it again from scratch (--force). */
   resetRun(id: number): void {
-    this.db.transaction(() => {
-      for (const table of ['params', 'metrics', 'artifacts', 'predictions']) {
-        this.db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(id);
-      }
-      this.db
-        .prepare(
-          `UPDATE runs SET status = 'pending', phase = NULL, error_message = NULL, error_stack = NULL,
+    this.db
+      .transaction(() => {
+        for (const table of ['params', 'metrics', 'artifacts', 'predictions']) {
+          this.db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(id);
+        }
+        this.db
+          .prepare(
+            `UPDATE runs SET status = 'pending', phase = NULL, error_message = NULL, error_stack = NULL,
              skip_reason = NULL, started_at = NULL, finished_at = NULL, timings_json = '{}' WHERE id = ?`,
-        )
-        .run(id);
-    })();
+          )
+          .run(id);
+      })
+      .immediate();
   }
 
   // ---- params and metrics ------------------------------------------------------------------
 
   logParams(runId: number, params: Record<string, string | number | boolean>): void {
     const insert = this.db.prepare('INSERT OR REPLACE INTO params (run_id, name, value) VALUES (?, ?, ?)');
-    this.db.transaction(() => {
-      for (const [name, value] of Object.entries(params)) insert.run(runId, name, String(value));
-    })();
+    this.db
+      .transaction(() => {
+        for (const [name, value] of Object.entries(params)) insert.run(runId, name, String(value));
+      })
+      .immediate();
   }
 
   params(runId: number): Record<string, string> {
@@ -334,14 +424,21 @@ export class RunStore {
     return Object.fromEntries(rows.map((row) => [row.name, row.value]));
   }
 
+  /**
+   * Records metric points. Idempotent per (run, name, step): logging a step again (a run resumed
+   * from a checkpoint before that step) replaces the point instead of adding a second one.
+   */
   logMetrics(runId: number, points: readonly MetricPoint[]): void {
-    const insert = this.db.prepare(
-      'INSERT INTO metrics (run_id, name, value, step, timestamp) VALUES (?, ?, ?, ?, ?)',
+    const insert = this.statement(
+      `INSERT INTO metrics (run_id, name, value, step, timestamp) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(run_id, name, ifnull(step, -1)) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp`,
     );
-    this.db.transaction(() => {
-      for (const point of points)
-        insert.run(runId, point.name, point.value, point.step ?? null, point.timestamp);
-    })();
+    this.db
+      .transaction(() => {
+        for (const point of points)
+          insert.run(runId, point.name, point.value, point.step ?? null, point.timestamp);
+      })
+      .immediate();
   }
 
   /** Every metric point of a run, in the order logged. */
@@ -501,21 +598,15 @@ export class RunStore {
   }
 }
 
-/** Whether the store at path lacks a migration this code knows (checked without writing to it). */
-function needsMigration(path: string): boolean {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    const hasTable = db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-      .get();
-    if (!hasTable) return true;
-    const latest = (
-      db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null }
-    ).version;
-    return (latest ?? 0) < LATEST_MIGRATION;
-  } finally {
-    db.close();
-  }
+/**
+ * Whether the process recorded on a run may still be running it: on this host, its pid exists
+ * (this process counts as alive); elsewhere, it renewed its lease within LEASE_TIMEOUT_MS. A run
+ * with no recorded process (an older store) counts as abandoned.
+ */
+function ownerAlive(row: Pick<RunRow, 'pid' | 'host' | 'heartbeat_at'>, now: number): boolean {
+  if (row.pid === null) return false;
+  if (row.host === hostname()) return row.pid === process.pid || processExists(row.pid);
+  return row.heartbeat_at !== null && now - row.heartbeat_at < LEASE_TIMEOUT_MS;
 }
 
 function processExists(pid: number): boolean {

@@ -26,7 +26,7 @@ const ls: CommandModule<StoreArgs, LsArgs> = {
       .option('status', { choices: STATUSES, describe: 'only runs with this status' })
       .option('format', { choices: ['table', 'json'] as const, default: 'table' as const }) as Argv<LsArgs>,
   handler: (args) => {
-    const store = openExistingStore(args.store);
+    const store = openExistingStore(args.store, { readonly: true });
     try {
       const runs = store.listRuns({ experiment: args.experiment, status: args.status });
       if (args.format === 'json') {
@@ -64,7 +64,7 @@ const ls: CommandModule<StoreArgs, LsArgs> = {
 };
 
 interface IdArgs extends StoreArgs {
-  id: number;
+  id: string;
 }
 
 const show: CommandModule<StoreArgs, IdArgs & { format: 'text' | 'json' }> = {
@@ -72,12 +72,12 @@ const show: CommandModule<StoreArgs, IdArgs & { format: 'text' | 'json' }> = {
   describe: 'everything recorded about one run',
   builder: (yargs) =>
     yargs
-      .positional('id', { type: 'number', demandOption: true })
+      .positional('id', { type: 'string', demandOption: true })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const }) as Argv<
       IdArgs & { format: 'text' | 'json' }
     >,
   handler: (args) => {
-    const store = openExistingStore(args.store);
+    const store = openExistingStore(args.store, { readonly: true });
     try {
       const run = store.getRun(parseRunId(args.id));
       if (!run) throw new InputError(`no run with id ${args.id} in ${args.store}`);
@@ -142,7 +142,7 @@ const show: CommandModule<StoreArgs, IdArgs & { format: 'text' | 'json' }> = {
 const rm: CommandModule<StoreArgs, IdArgs> = {
   command: 'rm <id>',
   describe: 'delete a run, its records and its artifact folder',
-  builder: (yargs) => yargs.positional('id', { type: 'number', demandOption: true }) as Argv<IdArgs>,
+  builder: (yargs) => yargs.positional('id', { type: 'string', demandOption: true }) as Argv<IdArgs>,
   handler: (args) => {
     const store = openExistingStore(args.store);
     try {
@@ -162,12 +162,12 @@ const exportCommand: CommandModule<StoreArgs, IdArgs & { out: string }> = {
   describe: 'write a bundle a reviewer can re-score: spec, environment, predictions, metrics',
   builder: (yargs) =>
     yargs
-      .positional('id', { type: 'number', demandOption: true })
+      .positional('id', { type: 'string', demandOption: true })
       .option('out', { type: 'string', demandOption: true, describe: 'folder to write' }) as Argv<
       IdArgs & { out: string }
     >,
   handler: (args) => {
-    const store = openExistingStore(args.store);
+    const store = openExistingStore(args.store, { readonly: true });
     try {
       const run = store.getRun(parseRunId(args.id));
       if (!run) throw new InputError(`no run with id ${args.id} in ${args.store}`);
