@@ -87,16 +87,20 @@ export class AnalysisCache {
     this.memory.set(key, value);
     if (this.dir) {
       const file = this.file(key);
-      if (!this.made) {
-        mkdirSync(this.dir, { recursive: true });
-        this.made = true;
+      try {
+        if (!this.made) {
+          mkdirSync(this.dir, { recursive: true });
+          this.made = true;
+        }
+        // write then rename: a reader never sees half an entry
+        const temporary = `${file}.${process.pid}.tmp`;
+        writeFileSync(temporary, JSON.stringify(value));
+        renameSync(temporary, file);
+        this.files.add(`${key}.json`);
+        this.stats.writes++;
+      } catch {
+        // a store in a read-only folder: the value lives in memory for this report only
       }
-      // write then rename: a reader never sees half an entry
-      const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify(value));
-      renameSync(temporary, file);
-      this.files.add(`${key}.json`);
-      this.stats.writes++;
     }
     return value;
   }

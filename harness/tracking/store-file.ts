@@ -20,6 +20,10 @@ export const BUSY_TIMEOUT_MS = 15_000;
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
+// file: URIs (for opening a store in a read-only folder immutable); read when better-sqlite3
+// loads its addon, at the first database opened in the process
+process.env.SQLITE_USE_URI ??= '1';
+
 interface Header {
   pageSize: number;
   /** pages the header says the file has, when that field is valid */
@@ -174,14 +178,20 @@ function inspectForeign(path: string, header: Header): never {
   );
 }
 
-/** Opens `path` read-only; in a read-only folder a WAL store without its -shm file opens immutable. */
-function openReadonly(path: string, header: Header | 'empty'): Database.Database {
+/**
+ * Opens `path` read-only. SQLite needs the WAL index (the -shm file) beside a WAL store, which a
+ * read-only folder cannot hold: there nobody can be writing, so the store opens immutable.
+ */
+function openReadonly(path: string): Database.Database {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return new Database(path, { readonly: true, fileMustExist: true });
+    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    return db;
   } catch (error) {
+    db.close();
     const code = (error as { code?: string }).code ?? '';
-    if (!code.startsWith('SQLITE_CANTOPEN') || header === 'empty' || writable(dirname(path))) throw error;
-    // nobody can be writing to a store in a folder nobody may write to
+    const lockedOut = code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY');
+    if (!lockedOut || writable(dirname(path))) throw error;
     return new Database(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true });
   }
 }
@@ -220,7 +230,7 @@ export function openStoreFile(path: string, options: { readonly?: boolean } = {}
     }
     let db: Database.Database | undefined;
     try {
-      db = openReadonly(path, header);
+      db = openReadonly(path);
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       const facts = inspect(db, path);
       if (facts.version === LATEST_MIGRATION) return { db, readonly: true, migrated: [] };
@@ -236,7 +246,7 @@ export function openStoreFile(path: string, options: { readonly?: boolean } = {}
       }
       const upgraded = openStoreFile(path);
       upgraded.db.close();
-      const reopened = openReadonly(path, header);
+      const reopened = openReadonly(path);
       reopened.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       return { db: reopened, readonly: true, migrated: upgraded.migrated };
     } catch (error) {
