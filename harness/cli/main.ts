@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../util/errors.ts';
+import { safeText } from '../util/safe-text.ts';
 import { commands } from './commands/index.ts';
 import { DEFAULT_STORE_PATH } from './options.ts';
 
@@ -32,12 +33,26 @@ try {
   await main(hideBin(process.argv));
 } catch (error) {
   if (error instanceof InputError) {
-    process.stderr.write(`skillbench: ${error.message}\n`);
+    process.stderr.write(`skillbench: ${safeText(error.message)}\n`);
     process.exitCode = 2;
+  } else if (isSqliteError(error)) {
+    // the store failed under a command (disk full, a damaged page): the message, not a trace
+    process.stderr.write(
+      `skillbench: the tracking store failed: ${safeText(error.message)} (${error.code})\n`,
+    );
+    process.exitCode = 1;
   } else {
     process.stderr.write(
-      `skillbench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `skillbench: ${safeText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
     );
     process.exitCode = 1;
   }
+}
+
+function isSqliteError(error: unknown): error is Error & { code: string } {
+  return (
+    error instanceof Error &&
+    error.name === 'SqliteError' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
 }

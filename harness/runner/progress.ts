@@ -1,4 +1,5 @@
 import type { Progress } from '../methods/method.ts';
+import { safeText } from '../util/safe-text.ts';
 
 interface LineState {
   label: string;
@@ -82,7 +83,7 @@ export class ProgressBoard {
   /** A message above the live lines. */
   print(message: string): void {
     if (this.tty) this.clear();
-    this.stream.write(`${message}\n`);
+    this.stream.write(`${safeText(message)}\n`);
     if (this.tty) this.draw(true);
   }
 

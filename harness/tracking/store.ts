@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { Prediction } from '../data/types.ts';
 import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from '../runner/types.ts';
 import { sha256File } from '../util/hash.ts';
+import { safeText } from '../util/safe-text.ts';
 import { openStoreFile } from './store-file.ts';
 
 export interface ExperimentInfo {
@@ -307,8 +308,9 @@ export class RunStore {
     if (update.startedAt !== undefined) set('started_at', update.startedAt);
     if (update.finishedAt !== undefined) set('finished_at', update.finishedAt);
     if (update.error !== undefined) {
-      set('error_message', update.error?.message ?? null);
-      set('error_stack', update.error?.stack ?? null);
+      // an error may quote a server or a file: the store never keeps its credentials
+      set('error_message', update.error ? safeText(update.error.message) : null);
+      set('error_stack', update.error?.stack ? safeText(update.error.stack) : null);
     }
     if (update.skipReason !== undefined) set('skip_reason', update.skipReason);
     if (update.environment !== undefined) set('environment_json', JSON.stringify(update.environment));

@@ -1,3 +1,5 @@
+import { safeText } from './safe-text.ts';
+
 /**
  * An error in something the user gave us (a file, a flag, an experiment): the CLI prints its
  * message without a stack trace and exits with code 2. The message names the file and line.
@@ -9,10 +11,12 @@ export class InputError extends Error {
     readonly file?: string,
     readonly line?: number,
   ) {
-    super(file ? `${file}${line !== undefined ? `:${line}` : ''}: ${message}` : message);
+    // messages quote files and servers: never print their credentials or control bytes
+    super(safeText(file ? `${file}${line !== undefined ? `:${line}` : ''}: ${message}` : message));
   }
 }
 
+/** One error's message, safe to print and to store (see safeText). */
 export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return safeText(error instanceof Error ? error.message : String(error));
 }

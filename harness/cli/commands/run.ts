@@ -13,7 +13,7 @@ import { ProgressBoard } from '../../runner/progress.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
 import { runPlan } from '../../runner/runner.ts';
 import { formatRunSummary } from '../../runner/summary-table.ts';
-import { mirrorRunIfConfigured } from '../../tracking/mlflow/mirror.ts';
+import { BackgroundMirror } from '../../tracking/mlflow/background-mirror.ts';
 import { StoreMlflowSource } from '../../tracking/mlflow/store-source.ts';
 import { RunStore } from '../../tracking/store.ts';
 import { describeError } from '../../util/errors.ts';
@@ -125,9 +125,12 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
       process.on('SIGTERM', onInterrupt);
       const board = new ProgressBoard(process.stderr);
       const started = performance.now();
-      // with MLFLOW_TRACKING_URI set, each finished or failed run is mirrored; a server that is
-      // down only costs a one-line warning (`skillbench mlflow sync` catches up later)
-      const mlflowSource = new StoreMlflowSource(store);
+      // with MLFLOW_TRACKING_URI set, each finished or failed run is mirrored in the background
+      // within one time budget; a server that is down or hung costs a line and a few seconds
+      // (`skillbench mlflow sync` catches up later)
+      const mirror = BackgroundMirror.start(new StoreMlflowSource(store), {
+        log: (line) => board.print(line),
+      });
       const outcomes = await runPlan(runnable, {
         store,
         board,
@@ -136,7 +139,7 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
         jobs: args.jobs,
         afterRun: async (run) => {
           if (args.report) prepareReport(store, run.id, (line) => board.print(line));
-          await mirrorRunIfConfigured(mlflowSource, run.key, { log: (line) => board.print(line) });
+          mirror?.enqueue(run.key);
         },
       }).finally(() => {
         process.off('SIGINT', onInterrupt);
@@ -156,8 +159,9 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
       }
       if (args.report && !controller.signal.aborted) {
         const report = writeReportAfterRun(args.store, args.reportOut);
-        if (report) await attachReportToMirroredRuns(store, mlflowSource, report, outcomes);
+        if (report && mirror) attachReportToMirroredRuns(store, mirror, report, outcomes);
       }
+      await mirror?.finish({ abandon: controller.signal.aborted });
       if (controller.signal.aborted) process.exitCode = 130;
       else if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
     } finally {
@@ -212,20 +216,19 @@ function writeReportAfterRun(storePath: string, out: string | undefined): string
  * (a snapshot in each run's artifact folder, so later reports do not change what was recorded)
  * and is mirrored with them.
  */
-async function attachReportToMirroredRuns(
+function attachReportToMirroredRuns(
   store: RunStore,
-  source: StoreMlflowSource,
+  mirror: BackgroundMirror,
   reportPath: string,
   outcomes: readonly RunOutcome[],
-): Promise<void> {
-  if (!process.env.MLFLOW_TRACKING_URI) return;
+): void {
   for (const outcome of outcomes) {
     if (outcome.status !== 'finished' || outcome.cached) continue;
     const snapshot = join(store.artifactRoot(), outcome.run.key, 'report', basename(reportPath));
     mkdirSync(dirname(snapshot), { recursive: true });
     copyFileSync(reportPath, snapshot);
     store.addArtifact(outcome.run.id, `report/${basename(reportPath)}`, snapshot);
-    await mirrorRunIfConfigured(source, outcome.run.key);
+    mirror.enqueue(outcome.run.key);
   }
 }
 

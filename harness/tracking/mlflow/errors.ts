@@ -4,6 +4,8 @@
  * request never got an answer. Messages never carry request bodies or credentials.
  */
 
+import { safeText } from '../../util/safe-text.ts';
+
 /** Codes the MLflow server sends (protos/databricks.proto), plus the ones this client makes up. */
 export type MlflowErrorCode =
   | 'RESOURCE_DOES_NOT_EXIST'
@@ -59,14 +61,15 @@ export class MlflowError extends Error {
   constructor(init: MlflowErrorInit) {
     const where = init.method && init.endpoint ? `${init.method} ${init.endpoint}: ` : '';
     const status = init.status ? ` (HTTP ${init.status})` : '';
-    super(`${where}${init.errorCode}${status}: ${init.message}`, { cause: init.cause });
+    // servers echo requests (headers included): their words are made safe before anyone sees them
+    super(safeText(`${where}${init.errorCode}${status}: ${init.message}`), { cause: init.cause });
     this.status = init.status;
     this.errorCode = init.errorCode;
     this.method = init.method;
     this.endpoint = init.endpoint;
     this.transient = init.transient ?? false;
     this.retryAfterSeconds = init.retryAfterSeconds;
-    this.detail = init.message;
+    this.detail = safeText(init.message);
   }
 }
 

@@ -1,5 +1,7 @@
+import { describeError } from '../../util/errors.ts';
 import { MlflowClient } from './client.ts';
 import { readMlflowConfig } from './config.ts';
+import { isUnreachable } from './errors.ts';
 import type { MlflowSource } from './source.ts';
 import { type SyncResult, syncToMlflow } from './sync.ts';
 
@@ -13,6 +15,10 @@ export interface MirrorOptions {
   env?: Record<string, string | undefined>;
   /** the whole mirror of the run, retries and uploads included */
   timeoutMs?: number;
+  /** each request (default: the smaller of 5 s and timeoutMs) */
+  requestTimeoutMs?: number;
+  /** tries per request, the first included (default 3) */
+  maxAttempts?: number;
   /** where a failure is reported (one line); stderr by default */
   log?: (line: string) => void;
 }
@@ -20,7 +26,13 @@ export interface MirrorOptions {
 export type MirrorOutcome =
   | { state: 'off' }
   | { state: 'mirrored'; result: SyncResult }
-  | { state: 'failed'; message: string; result?: SyncResult };
+  | {
+      state: 'failed';
+      message: string;
+      result?: SyncResult;
+      /** the server did not answer (or not in time): trying other runs now would wait the same */
+      unreachable: boolean;
+    };
 
 export const DEFAULT_MIRROR_TIMEOUT_MS = 15_000;
 
@@ -31,16 +43,20 @@ export async function mirrorRunIfConfigured(
 ): Promise<MirrorOutcome> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const timeoutMs = options.timeoutMs ?? DEFAULT_MIRROR_TIMEOUT_MS;
-  const fail = (message: string, result?: SyncResult): MirrorOutcome => {
+  const fail = (
+    message: string,
+    result?: SyncResult,
+    unreachable = result?.unreachable ?? false,
+  ): MirrorOutcome => {
     log(`skillbench: MLflow mirror of run ${runKey} failed (the local run is unaffected): ${message}`);
-    return { state: 'failed', message, result };
+    return { state: 'failed', message, result, unreachable };
   };
 
   let config: ReturnType<typeof readMlflowConfig>;
   try {
     config = readMlflowConfig(options.env ?? process.env);
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(describeError(error));
   }
   if (!config) return { state: 'off' };
 
@@ -53,8 +69,8 @@ export async function mirrorRunIfConfigured(
   try {
     const client = MlflowClient.fromConfig(config, {
       signal: budget.signal,
-      timeoutMs: Math.min(5000, timeoutMs),
-      backoff: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000 },
+      timeoutMs: Math.min(options.requestTimeoutMs ?? 5000, timeoutMs),
+      backoff: { maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 200, maxDelayMs: 2000 },
     });
     const sync = syncToMlflow(source, client, { runKey, artifactTimeoutMs: timeoutMs });
     // a backstop for anything that ignores the abort signal (a store call that hangs)
@@ -63,7 +79,7 @@ export async function mirrorRunIfConfigured(
       backstopTimer.unref();
     });
     const result = await Promise.race([sync, backstop]);
-    if (!result) return fail(`no result within ${timeoutMs} ms`);
+    if (!result) return fail(`no result within ${timeoutMs} ms`, undefined, true);
     if (!result.ok) return fail(result.errors.map((error) => error.message).join('; '), result);
     for (const conflict of result.conflicts) {
       log(
@@ -72,7 +88,7 @@ export async function mirrorRunIfConfigured(
     }
     return { state: 'mirrored', result };
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(describeError(error), undefined, isUnreachable(error));
   } finally {
     clearTimeout(budgetTimer);
     clearTimeout(backstopTimer);

@@ -1,0 +1,117 @@
+import { writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import test from 'ava';
+import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const experiment = `name: lex
+method: lexicon
+seeds: [1, 2, 3]
+dataset:
+  limit: { train: 50, dev: 20, test: 30 }
+`;
+
+/** A server that accepts connections and never answers (a hung MLflow). */
+async function hungServer(t: import('ava').ExecutionContext): Promise<string> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  });
+  const address = server.address() as { port: number };
+  return `http://127.0.0.1:${address.port}`;
+}
+
+test('a hung MLflow server costs an invocation a few seconds, not seconds per run', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'lex.yaml');
+  writeFileSync(file, experiment);
+  const url = await hungServer(t);
+
+  let started = performance.now();
+  const plain = await runCli(['run', '--no-report', file, '--store', join(dir, 'plain.db')], {
+    env: { MLFLOW_TRACKING_URI: '' },
+  });
+  const plainSeconds = (performance.now() - started) / 1000;
+  t.is(plain.code, 0, plain.stderr);
+
+  started = performance.now();
+  const hung = await runCli(['run', '--no-report', file, '--store', join(dir, 'runs.db')], {
+    env: { MLFLOW_TRACKING_URI: url },
+  });
+  const hungSeconds = (performance.now() - started) / 1000;
+  t.is(hung.code, 0, hung.stderr);
+  // before: 15 s after each run (45 s here); now one request timeout and a retry for the whole invocation
+  t.true(
+    hungSeconds - plainSeconds < 12,
+    `${hungSeconds.toFixed(1)} s with a hung server, ${plainSeconds.toFixed(1)} s without`,
+  );
+  t.is(hung.stderr.match(/MLflow mirror of run .* failed/g)?.length, 1, hung.stderr);
+  t.regex(hung.stderr, /note: 3 run\(s\) not mirrored to MLflow \(the MLflow server did not answer/);
+});
+
+test('`mlflow sync` stops at its deadline when the server hangs', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'lex.yaml');
+  writeFileSync(file, experiment.replace('seeds: [1, 2, 3]\n', ''));
+  const store = join(dir, 'runs.db');
+  t.is(
+    (await runCli(['run', '--no-report', file, '--store', store], { env: { MLFLOW_TRACKING_URI: '' } })).code,
+    0,
+  );
+  const url = await hungServer(t);
+  const started = performance.now();
+  const sync = await runCli(['mlflow', 'sync', '--store', store, '--timeout', '1.5'], {
+    env: { MLFLOW_TRACKING_URI: url },
+  });
+  t.is(sync.code, 1, sync.stderr);
+  t.regex(sync.stdout, /stopped: the 1\.5 s deadline of this sync passed/);
+  t.true((performance.now() - started) / 1000 < 30, 'well before the per-request timeouts would add up');
+});
+
+test('credentials a server echoes or the tracking URI holds never reach the output', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'lex.yaml');
+  writeFileSync(file, experiment.replace('seeds: [1, 2, 3]\n', ''));
+  const store = join(dir, 'runs.db');
+  t.is(
+    (await runCli(['run', '--no-report', file, '--store', store], { env: { MLFLOW_TRACKING_URI: '' } })).code,
+    0,
+  );
+  const token = 'tok-Very-Secret-4711';
+  // a server that echoes the request's headers in its error
+  const server = createHttpServer((request, response) => {
+    response.writeHead(400, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        error_code: 'BAD_REQUEST',
+        message: `rejected request with Authorization: ${request.headers.authorization} \u001b[2J`,
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const echoed = await runCli(['mlflow', 'sync', '--store', store], {
+    env: { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_TOKEN: token },
+  });
+  t.is(echoed.code, 1);
+  const output = echoed.stdout + echoed.stderr;
+  t.regex(output, /Authorization: \[redacted\]/);
+  t.false(output.includes(token));
+  t.false(output.includes('\u001b'), 'no escape sequence reaches the terminal');
+
+  const inUri = await runCli(['mlflow', 'sync', '--store', store], {
+    env: { MLFLOW_TRACKING_URI: `${url}/?token=${token}` },
+  });
+  t.is(inUri.code, 2);
+  t.regex(inUri.stderr, /token=\[redacted\]/);
+  t.false((inUri.stdout + inUri.stderr).includes(token));
+});
