@@ -60,7 +60,7 @@ export class BackgroundMirror {
     await this.queue;
     if (this.notMirrored.size > 0) {
       this.options.log(
-        `note: ${this.notMirrored.size} run(s) not mirrored to MLflow (${this.stopped}); the store has them, \`skillbench mlflow sync\` sends them later`,
+        `note: ${this.notMirrored.size} run(s) not mirrored to MLflow (${this.stopped ?? 'see the errors above'}); the store has them, \`skillbench mlflow sync\` sends them later`,
       );
     }
   }
@@ -79,7 +79,7 @@ export class BackgroundMirror {
     const started = performance.now();
     const outcome = await mirrorRunIfConfigured(this.source, runKey, {
       env: this.options.env,
-      timeoutMs: left,
+      timeoutMs: Math.ceil(left),
       requestTimeoutMs: this.options.requestTimeoutMs ?? MIRROR_REQUEST_TIMEOUT_MS,
       maxAttempts: 2,
       log: this.options.log,
