@@ -9,7 +9,8 @@ import type { AdamW } from '../neural/train/adamw.ts';
  * A resumable training checkpoint in <artifactDir>/checkpoint: progress.json (step, epoch,
  * position in the epoch, dropout RNG state, model-selection bookkeeping), weights.safetensors
  * (every parameter, tfjs layout) and optimizer.safetensors (AdamW moments). Written to a
- * temporary folder and renamed, so a kill mid-write leaves the previous checkpoint intact.
+ * temporary folder and swapped in by renames (see saveCheckpoint), so a kill at any moment leaves
+ * a whole checkpoint: the previous one or the new one.
  */
 export interface TrainingProgress {
   /** identifies the settings the checkpoint belongs to; a mismatch refuses to resume */
@@ -28,6 +29,11 @@ export interface TrainingProgress {
 
 export const CHECKPOINT_DIR = 'checkpoint';
 
+/**
+ * Writes the checkpoint to checkpoint.tmp, then swaps it in: checkpoint -> checkpoint.old,
+ * checkpoint.tmp -> checkpoint, remove checkpoint.old. A folder cannot replace another in one
+ * rename, so the swap takes two; recoverCheckpoint finishes a swap a kill interrupted.
+ */
 export async function saveCheckpoint(
   artifactDir: string,
   progress: TrainingProgress,
@@ -54,11 +60,34 @@ export async function saveCheckpoint(
     join(temporary, 'progress.json'),
     `${JSON.stringify({ ...progress, optimizerStep: state.step }, null, 2)}\n`,
   );
-  rmSync(target, { recursive: true, force: true });
+  const previous = `${target}.old`;
+  rmSync(previous, { recursive: true, force: true });
+  if (existsSync(target)) renameSync(target, previous);
   renameSync(temporary, target);
+  rmSync(previous, { recursive: true, force: true });
+}
+
+/**
+ * Completes a swap a kill interrupted. Without a checkpoint folder, checkpoint.tmp is whole if
+ * present (the old one is moved away only after the new one is written), else checkpoint.old is
+ * the last whole one. With a checkpoint folder, the leftovers are stale.
+ */
+export function recoverCheckpoint(artifactDir: string): void {
+  const target = join(artifactDir, CHECKPOINT_DIR);
+  if (!existsSync(target)) {
+    for (const candidate of [`${target}.tmp`, `${target}.old`]) {
+      if (existsSync(join(candidate, 'progress.json'))) {
+        renameSync(candidate, target);
+        break;
+      }
+    }
+  }
+  rmSync(`${target}.tmp`, { recursive: true, force: true });
+  rmSync(`${target}.old`, { recursive: true, force: true });
 }
 
 export function readProgress(artifactDir: string): TrainingProgress | undefined {
+  recoverCheckpoint(artifactDir);
   const path = join(artifactDir, CHECKPOINT_DIR, 'progress.json');
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as TrainingProgress) : undefined;
 }
