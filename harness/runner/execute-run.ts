@@ -8,6 +8,7 @@ import { captureEnvironment } from '../tracking/environment.ts';
 import type { RunHolder, RunStore } from '../tracking/store.ts';
 import { describeError } from '../util/errors.ts';
 import { prefixMetrics } from './metric-names.ts';
+import { appendCurvePoint, readCurvePoints } from './curve-log.ts';
 import { PredictionLog } from './prediction-log.ts';
 import { acquireRunLease, describeHolder } from './run-lease.ts';
 import { scoreSplit } from './score-split.ts';
@@ -138,8 +139,11 @@ async function executeClaimedRun(
       baseDir,
       artifactDir,
       tracker: {
-        logMetric: (name, value, step) =>
-          store.logMetrics(run.id, [{ name, value, step, timestamp: Date.now() }]),
+        logMetric: (name, value, step) => {
+          const point = { name, value, step, timestamp: Date.now() };
+          store.logMetrics(run.id, [point]);
+          appendCurvePoint(artifactDir, point);
+        },
         logParam: (name, value) => store.logParams(run.id, { [name]: value }),
       },
       cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
@@ -153,7 +157,19 @@ async function executeClaimedRun(
       },
     };
 
-    if (method.train && !existsSync(join(artifactDir, TRAINED_MARKER))) {
+    const trained = existsSync(join(artifactDir, TRAINED_MARKER));
+    if (method.train && trained && store.curvePoints(run.id).length === 0) {
+      // the model was trained by a run of another store sharing this artifact folder
+      const curves = readCurvePoints(artifactDir);
+      if (curves) store.logMetrics(run.id, curves);
+      context.log(
+        curves
+          ? `reusing the trained model in ${artifactDir} with its ${curves.length} curve points`
+          : `reusing the trained model in ${artifactDir}; its training curves were not recorded there`,
+      );
+      store.logParams(run.id, { trained_in: artifactDir });
+    }
+    if (method.train && !trained) {
       setPhase('train');
       const started = performance.now();
       const trainContext: TrainContext = {
