@@ -32,6 +32,13 @@ export const bertTaggerMethod: Method<TaggerParams> = {
 
   unavailable: (params, baseDir = process.cwd()) => missingEncoder(params, baseDir),
 
+  // without them the run is skipped (pretrained rows on machines without the weights)
+  inputFiles: (params) =>
+    (['from', 'tokenizer'] as const).flatMap((param) => {
+      const path = params[param];
+      return path ? [{ param: [param], path, kind: 'folder' as const, required: false }] : [];
+    }),
+
   fingerprint: (params, baseDir) => {
     const source = encoderSource(params, baseDir);
     const hashes: Record<string, string> = {};

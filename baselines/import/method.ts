@@ -37,6 +37,11 @@ export const importMethod: Method<ImportParams> = {
     }
     return hashes;
   },
+  inputFiles: (params) =>
+    (['dev', 'test'] as const).flatMap((split) => {
+      const path = params[split];
+      return path ? [{ param: [split], path, kind: 'file' as const, required: true }] : [];
+    }),
   predictsSplits: (params) => (params.dev ? ['dev', 'test'] : ['test']),
   describe: (params) => ({
     setup: params.system ? `predictions imported from ${params.system}` : 'predictions imported from a file',

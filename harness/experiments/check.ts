@@ -4,6 +4,7 @@
  * params are located at the key that set the offending value: the base params, the profile that
  * overrode it, or the sweep value.
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Document } from 'yaml';
 import { resolveDataset } from '../data/datasets.ts';
@@ -32,11 +33,11 @@ export function checkExperiment(context: CheckContext): Problem[] {
   const report = (
     at: KeyPath,
     message: string,
-    options: { mode?: 'key' | 'value'; shown?: KeyPath } = {},
+    options: { mode?: 'key' | 'value'; shown?: KeyPath; severity?: Problem['severity'] } = {},
   ) => {
     const position = locate(context.source, context.document, at, options.mode);
     problems.push({
-      severity: 'error',
+      severity: options.severity ?? 'error',
       file: context.source.file,
       ...position,
       path: options.shown ?? at,
@@ -72,7 +73,11 @@ export function checkExperiment(context: CheckContext): Problem[] {
   return problems;
 }
 
-type Report = (at: KeyPath, message: string, options?: { mode?: 'key' | 'value'; shown?: KeyPath }) => void;
+type Report = (
+  at: KeyPath,
+  message: string,
+  options?: { mode?: 'key' | 'value'; shown?: KeyPath; severity?: Problem['severity'] },
+) => void;
 
 /** Reports sweep paths the method does not know (and overlapping ones); returns the sweep without them. */
 function checkSweepPaths(
@@ -124,7 +129,10 @@ function checkParams(
     return;
   }
   const result = context.method.params.safeParse(applied.params, { reportInput: true });
-  if (result.success) return;
+  if (result.success) {
+    checkInputFiles(context, resolved, point, result.data, report);
+    return;
+  }
   for (const issue of result.error.issues) {
     const paramPath = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
@@ -182,6 +190,33 @@ function paramLocation(
   }
   if (best) return { at: best.at, shown: best.at };
   return { at: ['method'], shown: ['params', ...paramPath] };
+}
+
+/** The files the params name exist (and are files or folders as the method expects). */
+function checkInputFiles(
+  context: CheckContext,
+  resolved: ResolvedExperiment,
+  point: SweepPoint,
+  params: unknown,
+  report: Report,
+): void {
+  for (const input of context.method.inputFiles?.(params) ?? []) {
+    const path = resolve(context.dir, input.path);
+    let problem: string | undefined;
+    try {
+      const isFolder = statSync(path).isDirectory();
+      if (isFolder !== (input.kind === 'folder'))
+        problem = `${path} is ${isFolder ? 'a folder' : 'a file'}, not a ${input.kind}`;
+    } catch {
+      problem = `no such ${input.kind}: ${path} (paths are relative to the experiment file's folder)`;
+    }
+    if (!problem) continue;
+    const where = paramLocation(context, resolved, point, input.param);
+    report(where.at, input.required ? problem : `${problem}; the run will be skipped`, {
+      shown: where.shown,
+      severity: input.required ? 'error' : 'warning',
+    });
+  }
 }
 
 function checkDatasets(context: CheckContext, report: Report): void {

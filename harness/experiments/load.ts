@@ -70,6 +70,15 @@ export function loadExperiments(paths: readonly string[], cwd = process.cwd()): 
       message: `duplicate experiment name "${candidate.experiment.name}" (first at ${first.experiment.file}:${first.line}:${first.column})`,
     });
   }
+  if (candidates.length === 0 && !problems.some((problem) => problem.severity === 'error')) {
+    // nothing to validate or run is a mistake (an empty file, a folder without experiments)
+    problems.push({
+      severity: 'error',
+      file: paths.join(' '),
+      path: [],
+      message: 'no experiments found here',
+    });
+  }
   return {
     experiments: candidates.filter((candidate) => candidate.ok).map((candidate) => candidate.experiment),
     problems: withoutShadowedWarnings(sortProblems(problems)),

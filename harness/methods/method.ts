@@ -28,6 +28,13 @@ export interface Method<P = unknown> {
    * the experiment file's folder.
    */
   fingerprint?(params: P, baseDir: string): Record<string, string>;
+  /**
+   * The files and folders the params name (paths as written, relative to the experiment file's
+   * folder), checked by `validate` and before `run` executes anything: a missing `required` one is
+   * an error (the method cannot run without it), another a warning (the run will be skipped, see
+   * unavailable).
+   */
+  inputFiles?(params: P): InputFile[];
   /** The splits this method predicts with these params (default: dev when the experiment has one, and test). */
   predictsSplits?(params: P): ('dev' | 'test')[];
   /** A short human description of the row for reports (model, parameter count, setup). */
@@ -49,6 +56,14 @@ export interface Method<P = unknown> {
    * or which do not run at all (published).
    */
   readonly kind?: 'model' | 'import' | 'published';
+}
+
+export interface InputFile {
+  /** where the params name it (`['test']`, `['from']`) */
+  param: readonly (string | number)[];
+  path: string;
+  kind: 'file' | 'folder';
+  required: boolean;
 }
 
 export interface MethodDescription {

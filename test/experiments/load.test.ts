@@ -222,6 +222,11 @@ test('an empty file is a warning; a missing path is an error', (t) => {
   ]);
 });
 
+test('paths without a single experiment are an error', (t) => {
+  const dir = writeFiles(t, { 'empty.yaml': '# nothing here\n' });
+  t.deepEqual(load(dir, ['empty.yaml']).lines, ['empty.yaml no experiments found here']);
+});
+
 test('a document that is not a map is an error', (t) => {
   const dir = writeFiles(t, { 'x.yaml': '- name: a\n' });
   t.deepEqual(load(dir).lines, [
