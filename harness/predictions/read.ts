@@ -17,7 +17,7 @@ import {
 } from '../data/types.ts';
 import { layersToSpans, parseBioTag } from '../spans/bio.ts';
 import { InputError } from '../util/errors.ts';
-import { type JsonlLine, readJsonl } from '../util/jsonl.ts';
+import { type JsonlLine, streamJsonl } from '../util/jsonl.ts';
 
 const issueKinds = [
   'unparsable',
@@ -82,13 +82,21 @@ function spansOf(raw: NonNullable<PredictionLine['spans']>, length: number): Spa
   });
 }
 
-function tagsOf(raw: readonly string[], key: string, length: number): BioTag[] {
+function tagsOf(raw: readonly string[], layer: 'SKILL' | 'KNOWLEDGE', length: number): BioTag[] {
+  const key = `tags_${layer.toLowerCase()}`;
   if (raw.length !== length) {
     throw new LineProblem(`${key} has ${raw.length} tags but the sentence has ${length} tokens`);
   }
   return raw.map((value, i) => {
     const tag = parseBioTag(value);
     if (!tag) throw new LineProblem(`${key}[${i}]: ${JSON.stringify(value)} is not a BIO tag (B, I or O)`);
+    // a typed tag (B-Skill, I-KNOWLEDGE) must be of its layer's type
+    const type = value.trim().slice(2).toUpperCase();
+    if (tag !== 'O' && type !== '' && type !== layer) {
+      throw new LineProblem(
+        `${key}[${i}]: ${JSON.stringify(value)} is a ${type} tag in the ${layer} layer (${key} holds ${layer} tags only)`,
+      );
+    }
     return tag;
   });
 }
@@ -104,8 +112,8 @@ function predictionOf(row: PredictionLine, sentence: Sentence): Prediction {
     prediction.spans = spansOf(row.spans, sentence.tokens.length);
   } else if (row.tags_skill !== undefined && row.tags_knowledge !== undefined) {
     const bio: BioLayers = {
-      SKILL: tagsOf(row.tags_skill, 'tags_skill', sentence.tokens.length),
-      KNOWLEDGE: tagsOf(row.tags_knowledge, 'tags_knowledge', sentence.tokens.length),
+      SKILL: tagsOf(row.tags_skill, 'SKILL', sentence.tokens.length),
+      KNOWLEDGE: tagsOf(row.tags_knowledge, 'KNOWLEDGE', sentence.tokens.length),
     };
     prediction.bio = bio;
     prediction.spans = layersToSpans(bio);
@@ -121,36 +129,49 @@ function predictionOf(row: PredictionLine, sentence: Sentence): Prediction {
   return prediction;
 }
 
-/** Validates parsed JSONL lines against the gold (one line per gold sentence, in order). */
+/**
+ * Validates JSONL lines against the gold (one line per gold sentence, in order) as they come: a
+ * file with more lines than the gold fails at the first line too many, without reading the rest.
+ */
 export function predictionsFromLines(
-  lines: readonly JsonlLine[],
+  lines: Iterable<JsonlLine>,
   gold: readonly Sentence[],
   path: string,
 ): Prediction[] {
-  if (lines.length !== gold.length) {
-    const line = lines.length > gold.length ? lines[gold.length].line : (lines.at(-1)?.line ?? 0) + 1;
-    throw new InputError(
-      `${lines.length} prediction lines but the gold has ${gold.length} sentences (one line per sentence, in gold order)`,
-      path,
-      line,
-    );
-  }
-  return lines.map(({ line, value }, i) => {
+  const predictions: Prediction[] = [];
+  let last = 0;
+  for (const { line, value } of lines) {
+    last = line;
+    if (predictions.length === gold.length) {
+      throw new InputError(
+        `more prediction lines than the gold's ${gold.length} sentences (one line per sentence, in gold order)`,
+        path,
+        line,
+      );
+    }
     const parsed = predictionLine.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new InputError(`${issue.path.join('.') || 'line'}: ${issue.message}`, path, line);
     }
     try {
-      return predictionOf(parsed.data, gold[i]);
+      predictions.push(predictionOf(parsed.data, gold[predictions.length]));
     } catch (error) {
       if (error instanceof LineProblem) throw new InputError(error.message, path, line);
       throw error;
     }
-  });
+  }
+  if (predictions.length < gold.length) {
+    throw new InputError(
+      `${predictions.length} prediction lines but the gold has ${gold.length} sentences (one line per sentence, in gold order)`,
+      path,
+      last + 1,
+    );
+  }
+  return predictions;
 }
 
-/** Reads and validates a prediction file (span or BIO JSONL) for the given gold sentences. */
+/** Reads and validates a prediction file (span or BIO JSONL) for the given gold sentences, streaming it. */
 export function readPredictionFile(path: string, gold: readonly Sentence[]): Prediction[] {
-  return predictionsFromLines(readJsonl(path), gold, path);
+  return predictionsFromLines(streamJsonl(path), gold, path);
 }

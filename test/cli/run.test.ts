@@ -161,3 +161,14 @@ test('a run ends by writing the report and printing its path', async (t) => {
   t.true(result.stdout.includes(`report: ${out}`));
   t.regex(readFileSync(out, 'utf8'), /<table/);
 });
+
+test('--jobs must be a positive whole number', async (t) => {
+  const dir = tempDir(t);
+  const file = experiment(dir, 'lex', `method: lexicon\n${smallData}`);
+  for (const jobs of ['0', '-1', '1.5']) {
+    const result = await runCli(['run', '--no-report', file, '--store', join(dir, 'runs.db'), '--jobs', jobs]);
+    t.is(result.code, 2);
+    t.regex(result.stderr, /--jobs must be a positive whole number/);
+  }
+  t.false(existsSync(join(dir, 'runs.db')), 'nothing was created');
+});

@@ -148,6 +148,39 @@ const badInputs: [string, () => string[], RegExp][] = [
     /p\.jsonl:1: 1 tokens but the gold sentence .* has 8/,
   ],
   [
+    'a KNOWLEDGE tag among the SKILL tags',
+    () => [
+      '--gold',
+      'fixtures/eval-vectors/micro/m01_exact_match.gold.json',
+      '--pred',
+      tempFile(
+        'p.jsonl',
+        `${JSON.stringify({ tags_skill: ['B-KNOWLEDGE', ...Array(7).fill('O')], tags_knowledge: Array(8).fill('O') })}\n`,
+      ),
+    ],
+    /p\.jsonl:1: tags_skill\[0\]: "B-KNOWLEDGE" is a KNOWLEDGE tag in the SKILL layer/,
+  ],
+  [
+    'more lines than the gold (stopped at the first one too many, the rest unread)',
+    () => [
+      '--gold',
+      'fixtures/eval-vectors/micro/m01_exact_match.gold.json',
+      '--pred',
+      tempFile('p.jsonl', '{"spans":[]}\n{"spans":[]}\nnot json at all\n'),
+    ],
+    /p\.jsonl:2: more prediction lines than the gold's 1 sentences/,
+  ],
+  [
+    'control characters in a prediction file',
+    () => [
+      '--gold',
+      'fixtures/eval-vectors/micro/m01_exact_match.gold.json',
+      '--pred',
+      tempFile('p.jsonl', '{"spans":[{"label":"\\u001b[2J\\rSKILL","start":0,"end":0}]}\n'),
+    ],
+    /unknown label "\\u001b\[2J\\rSKILL"|unknown label ".*\\x1b\[2J\\rSKILL"/,
+  ],
+  [
     'an unknown split',
     () => ['--gold', 'skillspan:tset', '--pred', VECTOR],
     /unknown SkillSpan split "tset"/,
@@ -169,6 +202,7 @@ for (const [what, args, message] of badInputs) {
     t.regex(run.stderr, /^skillbench: /);
     t.notRegex(run.stderr, /\n\s+at /);
     t.is(run.stdout, '');
+    t.notRegex(run.stderr, /[\u0000-\u0008\u000b-\u001f]/, 'no control character reaches the terminal');
   });
 }
 

@@ -95,7 +95,10 @@ test('validate: the shipped experiments/table2 files are valid', (t) => {
   t.is(code, 0, stdout);
   t.regex(stdout, /^ok: \d+ files?, \d+ experiments/m);
   // the pretrained rows name weights that are not in the repository: said, but not an error
-  t.notRegex(stdout.replace(/^.*warning: params\.from: no such folder: .*the run will be skipped$/gm, ''), /warning/);
+  t.notRegex(
+    stdout.replace(/^.*warning: params\.from: no such folder: .*the run will be skipped$/gm, ''),
+    /warning/,
+  );
 });
 
 test('validate: a missing path exits 2', (t) => {

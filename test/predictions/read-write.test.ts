@@ -69,7 +69,12 @@ const errors: [string, string, RegExp][] = [
   [
     'too many lines',
     lines({ spans: [] }, { spans: [] }, { spans: [] }),
-    /pred\.jsonl:3: 3 prediction lines but the gold has 2/,
+    /pred\.jsonl:3: more prediction lines than the gold's 2 sentences/,
+  ],
+  [
+    'a KNOWLEDGE tag in the SKILL layer',
+    lines({ tags_skill: ['B-KNOWLEDGE', 'O', 'O'], tags_knowledge: ['O', 'O', 'O'] }, { spans: [] }),
+    /pred\.jsonl:1: tags_skill\[0\]: "B-KNOWLEDGE" is a KNOWLEDGE tag in the SKILL layer/,
   ],
   [
     'a span past the last token',

@@ -16,7 +16,7 @@ import { formatRunSummary } from '../../runner/summary-table.ts';
 import { BackgroundMirror } from '../../tracking/mlflow/background-mirror.ts';
 import { StoreMlflowSource } from '../../tracking/mlflow/store-source.ts';
 import { RunStore } from '../../tracking/store.ts';
-import { describeError } from '../../util/errors.ts';
+import { describeError, InputError } from '../../util/errors.ts';
 import type { StoreArgs } from '../options.ts';
 
 export interface RunArgs extends StoreArgs {
@@ -80,6 +80,10 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
         describe: `where the report goes (default ${DEFAULT_OUTPUTS.html})`,
       }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
+    if (!Number.isInteger(args.jobs) || args.jobs < 1)
+      throw new InputError(`--jobs must be a positive whole number of runs at a time, got ${args.jobs}`);
+    if (args.seeds !== undefined && (!Number.isInteger(args.seeds) || args.seeds < 1))
+      throw new InputError(`--seeds must be a positive whole number, got ${args.seeds}`);
     registerBuiltinMethods();
     await loadPlugins(args.plugin);
     const { experiments, warnings } = loadExperimentsOrThrow(args.files);
