@@ -82,7 +82,7 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
   handler: async (args) => {
     registerBuiltinMethods();
     await loadPlugins(args.plugin);
-    const { experiments, warnings } = loadExperimentsOrThrow(args.files);
+    const { experiments, warnings } = await loadExperimentsOrThrow(args.files);
     for (const warning of warnings) process.stderr.write(`${formatProblem(warning)}\n`);
     const plan = planRuns(experiments, { profile: args.profile, only: args.only, seeds: args.seeds });
     for (const note of plan.notes) process.stderr.write(`note: ${note}\n`);
@@ -102,8 +102,8 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
           tags: experiment.tags,
         });
       }
-      // published rows are recorded with their experiment, never run
-      const runnable = plan.experiments.filter((e) => e.kind !== 'published').flatMap((e) => e.runs);
+      // published rows are recorded with their experiment, never run (they have no runs)
+      const runnable = plan.runs;
       if (args.dryRun) {
         process.stdout.write(`${formatDryRun(store, runnable)}\n`);
         return;
