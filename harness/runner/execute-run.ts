@@ -195,7 +195,11 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
 
     setPhase('score');
     const started = performance.now();
-    store.clearSummaryMetrics(run.id);
+    // the scores of an earlier attempt go; what the method logged while training stays
+    store.clearSummaryMetrics(
+      run.id,
+      splits.map((split) => `${split}.`),
+    );
     for (const split of splits) {
       const { metrics, report } = scoreSplit(data[split], predictionsBySplit.get(split)!);
       const now = Date.now();

@@ -392,9 +392,19 @@ export class RunStore {
     return result;
   }
 
-  /** Drops a run's summary metrics (before they are recomputed). Curves (with steps) stay. */
-  clearSummaryMetrics(runId: number): void {
-    this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step IS NULL').run(runId);
+  /**
+   * Drops a run's summary metrics (before they are recomputed): all, or those whose names start
+   * with one of the prefixes (`test.`). Curves (with steps) stay.
+   */
+  clearSummaryMetrics(runId: number, namePrefixes?: readonly string[]): void {
+    if (!namePrefixes) {
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step IS NULL').run(runId);
+      return;
+    }
+    const remove = this.db.prepare(
+      'DELETE FROM metrics WHERE run_id = ? AND step IS NULL AND substr(name, 1, length(?)) = ?',
+    );
+    for (const prefix of namePrefixes) remove.run(runId, prefix, prefix);
   }
 
   // ---- artifacts and predictions -----------------------------------------------------------
