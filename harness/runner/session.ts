@@ -12,6 +12,7 @@ import { loadExperimentsOrThrow } from '../experiments/load.ts';
 import { type Plan, type PlannedRun, type PlanOptions, planRuns } from '../experiments/plan.ts';
 import type { Problem } from '../experiments/problems.ts';
 import { loadPlugins } from '../methods/plugins.ts';
+import type { ReportFormat } from '../report/outputs.ts';
 import { mirrorRunIfConfigured } from '../tracking/mlflow/mirror.ts';
 import { StoreMlflowSource } from '../tracking/mlflow/store-source.ts';
 import { DEFAULT_STORE_PATH } from '../tracking/open-store.ts';
@@ -35,8 +36,8 @@ export interface SessionOptions extends PlanOptions {
   force?: boolean;
   /** runs at a time in this process */
   jobs?: number;
-  /** write the HTML report at the end (default true); `out` overrides its path */
-  report?: boolean | { out?: string };
+  /** write the report at the end (default true: HTML at reports/out/index.html) */
+  report?: boolean | { out?: string; format?: ReportFormat };
   /** stops the session at the next safe point (runs in progress are marked interrupted) */
   signal?: AbortSignal;
   /**
@@ -147,10 +148,10 @@ export async function runExperiments(options: SessionOptions): Promise<SessionRe
     result.seconds = (performance.now() - started) / 1000;
     result.interrupted = controller.signal.aborted;
     if (report && !result.interrupted) {
-      const out = typeof report === 'object' ? report.out : undefined;
+      const { out, format } = typeof report === 'object' ? report : {};
       try {
         const { writeReportFile } = await import('../report/write-report.ts');
-        result.reportPath = writeReportFile({ storePath, out }).path;
+        result.reportPath = writeReportFile({ storePath, out, format }).path;
         await attachReportToMirroredRuns(store, mlflowSource, result.reportPath, result.outcomes);
       } catch (error) {
         // the last step: every run is already in the store
