@@ -4,6 +4,9 @@ import { type ExecuteOptions, executeRun, type RunOutcome } from './execute-run.
 import type { ProgressBoard } from './progress.ts';
 import type { RunSpec } from './types.ts';
 
+/** Executes one run (default: executeRun in this process; an executor may send it elsewhere, e.g. to Slurm). */
+export type RunExecutor = (spec: RunSpec, options: ExecuteOptions) => Promise<RunOutcome>;
+
 export interface RunPlanOptions {
   store: RunStore;
   board: ProgressBoard;
@@ -12,6 +15,7 @@ export interface RunPlanOptions {
   /** runs at a time (in this process; useful for I/O-bound methods such as API calls) */
   jobs?: number;
   afterRun?: ExecuteOptions['afterRun'];
+  executor?: RunExecutor;
 }
 
 /** How often a run held by another process is looked at again once nothing else is left (ms). */
@@ -46,7 +50,7 @@ export async function runPlan(specs: readonly RunSpec[], options: RunPlanOptions
       const spec = specs[index];
       const label = `${spec.experiment} s${spec.seed}${Object.keys(spec.sweepPoint).length ? ` ${describeSweepPoint(spec.sweepPoint)}` : ''}`;
       const line = options.board.line(label);
-      const outcome = await executeSafely(spec, {
+      const outcome = await executeSafely(options.executor ?? executeRun, spec, {
         store: options.store,
         signal: options.signal,
         progress: line,
@@ -72,9 +76,13 @@ export async function runPlan(specs: readonly RunSpec[], options: RunPlanOptions
  * executeRun records failures on the run; what it throws (the store unusable for longer than the
  * busy timeout) becomes this run's failure, so the other runs still go on.
  */
-async function executeSafely(spec: RunSpec, options: ExecuteOptions): Promise<RunOutcome> {
+async function executeSafely(
+  executor: RunExecutor,
+  spec: RunSpec,
+  options: ExecuteOptions,
+): Promise<RunOutcome> {
   try {
-    return await executeRun(spec, options);
+    return await executor(spec, options);
   } catch (error) {
     const message = `could not be recorded: ${describeError(error)}`;
     const run = options.store.findRunByKey(spec.key);

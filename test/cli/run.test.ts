@@ -166,7 +166,15 @@ test('--jobs must be a positive whole number', async (t) => {
   const dir = tempDir(t);
   const file = experiment(dir, 'lex', `method: lexicon\n${smallData}`);
   for (const jobs of ['0', '-1', '1.5']) {
-    const result = await runCli(['run', '--no-report', file, '--store', join(dir, 'runs.db'), '--jobs', jobs]);
+    const result = await runCli([
+      'run',
+      '--no-report',
+      file,
+      '--store',
+      join(dir, 'runs.db'),
+      '--jobs',
+      jobs,
+    ]);
     t.is(result.code, 2);
     t.regex(result.stderr, /--jobs must be a positive whole number/);
   }
