@@ -39,6 +39,9 @@ const PATTERNS: [RegExp, string][] = [
   [/\b(ghp|gho|ghs|github_pat|hf|xox[abp])_[A-Za-z0-9_]{16,}/g, `$1_${REDACTED}`],
 ];
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /** Credentials in `text` replaced by [redacted]. */
 export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
   let result = text;
@@ -55,17 +58,13 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
  * messages may have several lines.
  */
 export function escapeControlCharacters(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-  return text.replace(
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => {
-      if (c === '\r') return '\\r';
-      const code = c.charCodeAt(0);
-      return code <= 0xff
-        ? `\\x${code.toString(16).padStart(2, '0')}`
-        : `\\u${code.toString(16).padStart(4, '0')}`;
-    },
-  );
+  return text.replace(CONTROL_CHARACTERS, (c) => {
+    if (c === '\r') return '\\r';
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** What every message shown to a user or stored on a run goes through. */
