@@ -60,7 +60,7 @@ export class BackgroundMirror {
     await this.queue;
     if (this.notMirrored.size > 0) {
       this.options.log(
-        `note: ${this.notMirrored.size} run(s) not mirrored to MLflow (${this.stopped ?? 'see the errors above'}); the store has them, \`skillbench mlflow sync\` sends them later`,
+        `note: ${this.notMirrored.size} run(s) not mirrored to MLflow (${this.stopped ?? 'see the errors above'}; ${(this.spentMs / 1000).toFixed(1)} s spent on MLflow); the store has them, \`skillbench mlflow sync\` sends them later`,
       );
     }
   }
