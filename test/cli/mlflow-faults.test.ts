@@ -29,6 +29,19 @@ async function hungServer(t: import('ava').ExecutionContext): Promise<string> {
   return `http://127.0.0.1:${address.port}`;
 }
 
+/** A store with one finished lexicon run, made without MLflow. */
+async function storeWithOneRun(t: import('ava').ExecutionContext): Promise<string> {
+  const dir = tempDir(t);
+  const file = join(dir, 'lex.yaml');
+  writeFileSync(file, experiment.replace('seeds: [1, 2, 3]\n', ''));
+  const store = join(dir, 'runs.db');
+  const run = await runCli(['run', '--no-report', file, '--store', store], {
+    env: { MLFLOW_TRACKING_URI: '' },
+  });
+  t.is(run.code, 0, run.stderr);
+  return store;
+}
+
 test('a hung MLflow server costs an invocation a few seconds, not seconds per run', async (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'lex.yaml');
@@ -51,14 +64,7 @@ test('a hung MLflow server costs an invocation a few seconds, not seconds per ru
 });
 
 test('`mlflow sync` stops at its deadline when the server hangs', async (t) => {
-  const dir = tempDir(t);
-  const file = join(dir, 'lex.yaml');
-  writeFileSync(file, experiment.replace('seeds: [1, 2, 3]\n', ''));
-  const store = join(dir, 'runs.db');
-  t.is(
-    (await runCli(['run', '--no-report', file, '--store', store], { env: { MLFLOW_TRACKING_URI: '' } })).code,
-    0,
-  );
+  const store = await storeWithOneRun(t);
   const url = await hungServer(t);
   const sync = await runCli(['mlflow', 'sync', '--store', store, '--timeout', '1.5'], {
     env: { MLFLOW_TRACKING_URI: url },
@@ -74,14 +80,7 @@ test('`mlflow sync` stops at its deadline when the server hangs', async (t) => {
 });
 
 test('credentials a server echoes or the tracking URI holds never reach the output', async (t) => {
-  const dir = tempDir(t);
-  const file = join(dir, 'lex.yaml');
-  writeFileSync(file, experiment.replace('seeds: [1, 2, 3]\n', ''));
-  const store = join(dir, 'runs.db');
-  t.is(
-    (await runCli(['run', '--no-report', file, '--store', store], { env: { MLFLOW_TRACKING_URI: '' } })).code,
-    0,
-  );
+  const store = await storeWithOneRun(t);
   const token = 'tok-Very-Secret-4711';
   // a server that echoes the request's headers in its error
   const server = createHttpServer((request, response) => {
