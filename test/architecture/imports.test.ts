@@ -87,8 +87,7 @@ test('only the CLI imports the CLI; tracking imports neither the runner nor the 
   for (const [file, targets] of graph) {
     for (const target of targets) {
       const cli = target.startsWith('harness/cli/') && !file.startsWith('harness/cli/');
-      const tracking =
-        file.startsWith('harness/tracking/') && /^harness\/(runner|report|cli)\//.test(target);
+      const tracking = file.startsWith('harness/tracking/') && /^harness\/(runner|report|cli)\//.test(target);
       if (cli || tracking) wrong.push(`${file} -> ${target}`);
     }
   }

@@ -35,10 +35,7 @@ test('the lexicon learns annotated phrases with their annotation precision', (t)
 
 test('the matcher takes the longest match, left to right, and honours the thresholds', (t) => {
   const lexicon = learnLexicon(
-    [
-      ...TRAIN,
-      sentence('train:4', 'machine learning pipelines', [{ label: 'SKILL', start: 0, end: 3 }]),
-    ],
+    [...TRAIN, sentence('train:4', 'machine learning pipelines', [{ label: 'SKILL', start: 0, end: 3 }])],
     { caseFold: true, maxLength: 12 },
   );
   const all = createMatcher(lexicon, { minCount: 1, minPrecision: { SKILL: 0, KNOWLEDGE: 0 } });
@@ -77,7 +74,10 @@ test('train tunes a threshold per label on dev, returns the model, and load() re
 
 test('a fixed min_precision skips tuning; a tune_metric that is not a dev metric fails', async (t) => {
   const train = TRAIN;
-  const fixed = methodContexts(lexiconParams.parse({ min_precision: 0.7 }), { artifactDir: tempDir(t), train });
+  const fixed = methodContexts(lexiconParams.parse({ min_precision: 0.7 }), {
+    artifactDir: tempDir(t),
+    train,
+  });
   const model = await lexiconMethod.train(fixed.train);
   t.deepEqual(model.thresholds.minPrecision, { SKILL: 0.7, KNOWLEDGE: 0.7 });
   t.false(fixed.recorded.metrics.some((m) => m.name.startsWith('tune.')));
