@@ -2,9 +2,6 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../util/errors.ts';
 import { RunStore } from './store.ts';
 
-/** Where the tracking store lives unless told otherwise (`--store`, `store:` of the session). */
-export const DEFAULT_STORE_PATH = '.skillbench/runs.db';
-
 /**
  * Opens the store for what does not run experiments: a missing file is the user's mistake, not an
  * empty store. `readonly` (listing, showing, exporting, reports) never writes to it; otherwise runs

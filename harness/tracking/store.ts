@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Prediction } from '../data/types.ts';
-import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from '../runner/types.ts';
 import { sha256File } from '../util/hash.ts';
 import { safeText } from '../util/safe-text.ts';
 import { openStoreFile } from './store-file.ts';
+import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from './types.ts';
 
 export interface ExperimentInfo {
   name: string;
