@@ -157,8 +157,12 @@ function checkFile(path: string): 'empty' | Header {
     throw new InputError('is not a SQLite database (not a skillbench store); it was left untouched', path);
   }
   if (header === 'empty') return header;
-  if (header.applicationId !== 0 && header.applicationId !== STORE_APPLICATION_ID)
-    inspectForeign(path, header);
+  if (header.applicationId !== 0 && header.applicationId !== STORE_APPLICATION_ID) {
+    throw new InputError(
+      `is a SQLite database of another program (application_id 0x${header.applicationId.toString(16)}), not a skillbench store; it was left untouched (pass --store with a skillbench store or a new file)`,
+      path,
+    );
+  }
   const expected = header.pages === undefined ? undefined : header.pages * header.pageSize;
   const actual = fileSize(path);
   // with a non-empty write-ahead log the database file may be legitimately shorter
@@ -169,13 +173,6 @@ function checkFile(path: string): 'empty' | Header {
     );
   }
   return header;
-}
-
-function inspectForeign(path: string, header: Header): never {
-  throw new InputError(
-    `is a SQLite database of another program (application_id 0x${header.applicationId.toString(16)}), not a skillbench store; it was left untouched (pass --store with a skillbench store or a new file)`,
-    path,
-  );
 }
 
 /**
@@ -199,8 +196,6 @@ function openReadonly(path: string): Database.Database {
 export interface OpenedStore {
   db: Database.Database;
   readonly: boolean;
-  /** the migrations this open applied (a writable open of an older store) */
-  migrated: number[];
 }
 
 /**
@@ -212,7 +207,8 @@ export function openStoreFile(path: string, options: { readonly?: boolean } = {}
   if (path === ':memory:') {
     const db = new Database(path);
     prepareWritable(db);
-    return { db, readonly: false, migrated: migrateAndMark(db) };
+    migrateAndMark(db);
+    return { db, readonly: false };
   }
   let exists = true;
   try {
@@ -233,7 +229,7 @@ export function openStoreFile(path: string, options: { readonly?: boolean } = {}
       db = openReadonly(path);
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       const facts = inspect(db, path);
-      if (facts.version === LATEST_MIGRATION) return { db, readonly: true, migrated: [] };
+      if (facts.version === LATEST_MIGRATION) return { db, readonly: true };
       if (facts.version === 0)
         throw new InputError('has no skillbench tables yet (run experiments first)', path);
       db.close();
@@ -244,11 +240,10 @@ export function openStoreFile(path: string, options: { readonly?: boolean } = {}
           path,
         );
       }
-      const upgraded = openStoreFile(path);
-      upgraded.db.close();
-      const reopened = openReadonly(path);
-      reopened.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      return { db: reopened, readonly: true, migrated: upgraded.migrated };
+      openStoreFile(path).db.close();
+      const upgraded = openReadonly(path);
+      upgraded.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      return { db: upgraded, readonly: true };
     } catch (error) {
       db?.close();
       throw describeOpenError(path, error);
@@ -261,7 +256,8 @@ export function openStoreFile(path: string, options: { readonly?: boolean } = {}
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     inspect(db, path);
     prepareWritable(db);
-    return { db, readonly: false, migrated: migrateAndMark(db) };
+    migrateAndMark(db);
+    return { db, readonly: false };
   } catch (error) {
     db?.close();
     throw describeOpenError(path, error);
@@ -281,21 +277,18 @@ function prepareWritable(db: Database.Database): void {
  * The check for a newer store is repeated inside it: another process may have upgraded the store
  * since it was inspected.
  */
-function migrateAndMark(db: Database.Database): number[] {
-  return db
-    .transaction(() => {
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > LATEST_MIGRATION) {
-        throw new InputError(
-          `was upgraded by a newer skillbench meanwhile (schema version ${version}; this one knows up to ${LATEST_MIGRATION})`,
-        );
-      }
-      const applied = migrate(db);
-      if ((db.pragma('application_id', { simple: true }) as number) !== STORE_APPLICATION_ID)
-        db.pragma(`application_id = ${STORE_APPLICATION_ID}`);
-      if ((db.pragma('user_version', { simple: true }) as number) !== LATEST_MIGRATION)
-        db.pragma(`user_version = ${LATEST_MIGRATION}`);
-      return applied;
-    })
-    .immediate();
+function migrateAndMark(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > LATEST_MIGRATION) {
+      throw new InputError(
+        `was upgraded by a newer skillbench meanwhile (schema version ${version}; this one knows up to ${LATEST_MIGRATION})`,
+      );
+    }
+    migrate(db);
+    if ((db.pragma('application_id', { simple: true }) as number) !== STORE_APPLICATION_ID)
+      db.pragma(`application_id = ${STORE_APPLICATION_ID}`);
+    if ((db.pragma('user_version', { simple: true }) as number) !== LATEST_MIGRATION)
+      db.pragma(`user_version = ${LATEST_MIGRATION}`);
+  }).immediate();
 }

@@ -128,8 +128,6 @@ export class RunStore {
   readonly db: Database.Database;
   readonly path: string;
   readonly readonly: boolean;
-  /** migrations this open applied */
-  readonly migrated: readonly number[];
 
   /** Opens (writable: creates) the store; a file that is not a usable store throws an InputError. */
   constructor(path: string, options: { readonly?: boolean } = {}) {
@@ -137,7 +135,6 @@ export class RunStore {
     const opened = openStoreFile(this.path, options);
     this.db = opened.db;
     this.readonly = opened.readonly;
-    this.migrated = opened.migrated;
   }
 
   /** Where runs keep their artifacts: beside the database file. */
