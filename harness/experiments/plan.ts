@@ -25,6 +25,8 @@ export interface PlanOptions {
   only?: readonly string[];
   /** `--seeds N`: the first N seeds of each experiment's resolved seed list */
   seeds?: number;
+  /** `--limit N`: only the first N sentences of every split (a smaller profile limit stays) */
+  limit?: number;
 }
 
 /**
@@ -183,6 +185,14 @@ function bindDatasets(experiment: LoadedExperiment, limit: DatasetLimit): Planne
   return bindings as PlannedRun['dataset'];
 }
 
+/** A profile's split limits, each cut to `cap` sentences (`--limit N`). */
+function capLimit(limit: DatasetLimit, cap: number | undefined): DatasetLimit {
+  if (cap === undefined) return limit;
+  return Object.fromEntries(
+    SPLITS.map((split) => [split, Math.min(limit[split] ?? cap, cap)]),
+  ) as DatasetLimit;
+}
+
 export function planRuns(experiments: readonly LoadedExperiment[], options: PlanOptions = {}): Plan {
   checkProfile(experiments, options.profile);
   const selected = selectExperiments(experiments, options.only);
@@ -198,7 +208,8 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
     if (options.profile !== undefined && resolved.profile === undefined && method.kind !== 'published') {
       withoutProfile.push(experiment.name);
     }
-    const dataset = bindDatasets(experiment, resolved.limit);
+    const limit = capLimit(resolved.limit, options.limit);
+    const dataset = bindDatasets(experiment, limit);
     const kind = method.kind ?? 'model';
     const runs: PlannedRun[] = expandExperiment(experiment, options).map((expansion) => {
       const key = runKey({
@@ -207,7 +218,7 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
         params: expansion.params,
         seed: expansion.seed,
         datasetHashes: { train: dataset.train?.hash, dev: dataset.dev?.hash, test: dataset.test.hash },
-        limit: resolved.limit,
+        limit,
         fingerprint: method.fingerprint?.(expansion.params, dirname(experiment.path)),
         published: kind === 'published' ? config.published : undefined,
       });

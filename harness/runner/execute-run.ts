@@ -29,6 +29,8 @@ export interface ExecuteOptions {
   progress: Progress & { close(summary?: string): void };
   log(message: string): void;
   force?: boolean;
+  /** methods' response cache never hits (`--no-cache`) */
+  noCache?: boolean;
   /** notified after a run ends (MLflow mirror); errors are the callee's to handle */
   afterRun?(run: RunRecord): Promise<void>;
 }
@@ -116,7 +118,11 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
           store.logMetrics(run.id, [{ name, value, step, timestamp: Date.now() }]),
         logParam: (name, value) => store.logParams(run.id, { [name]: value }),
       },
-      cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
+      // --no-cache: answers are still written, never read
+      cache: {
+        get: (key) => (options.noCache ? undefined : store.cacheGet(key)),
+        set: (key, value) => store.cacheSet(key, value),
+      },
       progress: options.progress,
       signal: options.signal,
       state: new Map(),
@@ -174,7 +180,11 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
 
     setPhase('score');
     const started = performance.now();
-    store.clearSummaryMetrics(run.id);
+    // only the scores: what the method logged while predicting (API usage) stays
+    store.clearSummaryMetrics(
+      run.id,
+      splits.map((split) => `${split}.`),
+    );
     for (const split of splits) {
       const { metrics, report } = scoreSplit(data[split], predictionsBySplit.get(split)!);
       const now = Date.now();

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { cacheCommand } from './cache.ts';
 import { dataCommand } from './data.ts';
 import { mlflowCommand } from './mlflow.ts';
 import { modelCommand } from './model.ts';
@@ -21,4 +22,5 @@ export const commands: CommandModule<any, any>[] = [
   modelCommand,
   tokenizeCommand,
   reportCommand,
+  cacheCommand,
 ];
