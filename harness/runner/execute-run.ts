@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { viewOfSplit } from '../data/dataset-view.ts';
 import { loadDataset } from '../data/datasets.ts';
 import type { Prediction, Sentence } from '../data/types.ts';
 import type { Method, MethodContext, PredictContext, Progress, TrainContext } from '../methods/method.ts';
@@ -91,7 +92,7 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   const setPhase = (phase: string) => store.updateRun(run.id, { phase });
   try {
     const baseDir = dirname(spec.file);
-    const load = (binding: RunSpec['dataset']['test'] | undefined): Sentence[] => {
+    const load = (binding: RunSpec['dataset']['test'] | undefined, split: string): Sentence[] => {
       if (!binding) return [];
       const { sentences, hash } = loadDataset(datasetSource(binding), baseDir);
       if (hash !== binding.hash) {
@@ -99,12 +100,12 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
           `dataset ${binding.ref} changed since the run was planned (hash ${hash.slice(0, 12)} != ${binding.hash.slice(0, 12)})`,
         );
       }
-      return binding.limit === undefined ? sentences : sentences.slice(0, binding.limit);
+      return viewOfSplit(sentences, binding, split);
     };
     const data = {
-      train: load(spec.dataset.train),
-      dev: load(spec.dataset.dev),
-      test: load(spec.dataset.test),
+      train: load(spec.dataset.train, 'train'),
+      dev: load(spec.dataset.dev, 'dev'),
+      test: load(spec.dataset.test, 'test'),
     };
 
     const context: MethodContext = {

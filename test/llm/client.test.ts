@@ -88,7 +88,7 @@ test('answers come from the server once, then from the cache; errors are not cac
 });
 
 test('429 with Retry-After, 5xx and timeouts are retried; the wait honours Retry-After', async (t) => {
-  const server = await startFakeChatServer((call, index) => {
+  const server = await startFakeChatServer((_call, index) => {
     if (index === 0) return { status: 429, headers: { 'retry-after': '0.3' } };
     if (index === 1) return { status: 503 };
     if (index === 2) return { content: 'late', delayMs: 600 };
