@@ -3,6 +3,7 @@ import { registerMethod } from '../harness/methods/registry.ts';
 import { bertTaggerMethod } from './bert-tagger/method.ts';
 import { importMethod } from './import/method.ts';
 import { lexiconMethod } from './lexicon/method.ts';
+import { llmPromptMethod } from './llm-prompt/method.ts';
 import { publishedMethod } from './published/method.ts';
 
 let registered = false;
@@ -14,4 +15,5 @@ export function registerBuiltinMethods(): void {
   registerMethod(lexiconMethod);
   registerMethod(importMethod);
   registerMethod(bertTaggerMethod);
+  registerMethod(llmPromptMethod);
 }
