@@ -8,10 +8,20 @@ export function scoreSplit(
   predictions: readonly Prediction[],
 ): { metrics: Record<string, number>; report: unknown } {
   const report = scoreAll(gold, predictions);
-  return { metrics: { ...flattenScore(report as unknown as ScoreJson), ...issueCounts(predictions) }, report };
+  return {
+    metrics: { ...flattenScore(report as unknown as ScoreJson), ...issueCounts(predictions) },
+    report,
+  };
 }
 
-const ISSUE_KINDS: PredictionIssueKind[] = ['unparsable', 'repaired', 'unaligned-span', 'invalid-bio', 'retried', 'truncated'];
+const ISSUE_KINDS: PredictionIssueKind[] = [
+  'unparsable',
+  'repaired',
+  'unaligned-span',
+  'invalid-bio',
+  'retried',
+  'truncated',
+];
 
 /**
  * `issues.<kind>`: how many predictions have that issue (format failures, re-asks, unaligned
@@ -21,7 +31,8 @@ export function issueCounts(predictions: readonly Prediction[]): Record<string, 
   if (!predictions.some((prediction) => prediction.raw !== undefined || prediction.issues?.length)) return {};
   const counts = Object.fromEntries(ISSUE_KINDS.map((kind) => [`issues.${kind}`, 0]));
   for (const prediction of predictions) {
-    for (const kind of new Set(prediction.issues?.map((issue) => issue.kind))) counts[`issues.${kind}`] = (counts[`issues.${kind}`] ?? 0) + 1;
+    for (const kind of new Set(prediction.issues?.map((issue) => issue.kind)))
+      counts[`issues.${kind}`] = (counts[`issues.${kind}`] ?? 0) + 1;
   }
   return counts;
 }
