@@ -3,13 +3,15 @@
  * server on 127.0.0.1 that answers in both styles: well-formed, malformed then fixed on re-ask,
  * never fixed, 429 with Retry-After, slower than the timeout.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import type { Span } from '../../harness/data/types.ts';
 import { RunStore } from '../../harness/tracking/store.ts';
-import { runCli } from '../helpers/cli.ts';
+import { CLI, runCli } from '../helpers/cli.ts';
 import { type ChatCall, type FakeReply, startFakeChatServer } from '../helpers/fake-chat-server.ts';
+import { writeRandomGguf } from '../helpers/random-gguf.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 interface Row {
@@ -215,3 +217,87 @@ for (const style of ['extract', 'ner'] as const) {
     t.is(server.calls.length, 12 + 10);
   });
 }
+
+test('a run killed half-way and restarted asks only what it never got an answer to', async (t) => {
+  const server = await startFakeChatServer((call) => ({
+    content: parseCall(call).sentence.split(' ')[0],
+    delayMs: 120,
+  }));
+  t.teardown(() => server.close());
+  const dir = tempDir(t);
+  writeSplit(join(dir, 'train.jsonl'), TRAIN);
+  const many = Array.from({ length: 16 }, (_, i) => ({
+    tokens: `Sentence number ${i} about skills`.split(' '),
+  }));
+  writeSplit(join(dir, 'test.jsonl'), many);
+  const file = join(dir, 'kill.yaml');
+  writeFileSync(
+    file,
+    `name: prompt-kill
+method: llm-prompt
+params:
+  style: extract
+  llm: { engine: openai, model: gpt-test, base_url: "${server.baseUrl}", api_key_env: SKILLBENCH_E2E_KEY, concurrency: 1 }
+  shots: 1
+dataset: { train: train.jsonl, dev: null, test: test.jsonl }
+`,
+  );
+  const store = join(dir, 'runs.db');
+  const child = spawn(process.execPath, [CLI, 'run', '--no-report', file, '--store', store], {
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  while (server.calls.length < 6) await new Promise((resolve) => setTimeout(resolve, 20));
+  child.kill('SIGKILL');
+  await exited;
+  const beforeRestart = server.calls.length;
+  t.true(beforeRestart < 16, 'killed before it finished');
+
+  const resumed = await run(file, store);
+  t.is(resumed.status, 'finished');
+  t.is(predictions(store, resumed.id).predictions.length, 16);
+  const bodies = server.calls.map((call) => JSON.stringify(call.messages));
+  const distinct = new Set(bodies);
+  t.is(distinct.size, 16, 'every sentence asked');
+  // only a request in flight at the kill can have been sent twice (concurrency 1)
+  t.true(bodies.length - distinct.size <= 1, `${bodies.length} requests for ${distinct.size} questions`);
+});
+
+test('the llama-cpp engine on a random GGUF: through the runner, every answer checked, then all from the cache', async (t) => {
+  const dir = tempDir(t);
+  writeSplit(join(dir, 'train.jsonl'), TRAIN);
+  writeSplit(join(dir, 'test.jsonl'), TEST.slice(0, 3));
+  writeRandomGguf(join(dir, 'random.gguf'));
+  const file = join(dir, 'local.yaml');
+  writeFileSync(
+    file,
+    `name: prompt-local
+method: llm-prompt
+params:
+  style: ner
+  llm: { engine: llama-cpp, model_path: random.gguf, threads: 1, max_tokens: 24, context_size: 1024 }
+  shots: 1
+  max_reasks: 1
+dataset: { train: train.jsonl, dev: null, test: test.jsonl, labels: [SKILL] }
+`,
+  );
+  const store = join(dir, 'runs.db');
+  const first = await run(file, store);
+  t.is(first.status, 'finished');
+  const { predictions: list, run: record } = predictions(store, first.id);
+  t.is(list.length, 3);
+  // noise from random weights: the format check must catch it (re-asked once, then unparsable)
+  const requests = first.metrics['llm.requests'];
+  t.is(requests, 3 + first.metrics['test.issues.retried']);
+  const failed = list.filter((prediction) => prediction.issues?.some((issue) => issue.kind === 'unparsable'));
+  t.is(first.metrics['test.issues.unparsable'], failed.length);
+  for (const prediction of failed) t.deepEqual(prediction.spans, []);
+  for (const prediction of list) t.is(typeof prediction.raw, 'string');
+  t.is(record.environment?.method?.llm_backend, 'cpu');
+  t.is(record.environment?.method?.llm_threads, 1);
+  const forced = await run(file, store, '--force');
+  t.is(forced.metrics['llm.requests'], 0);
+  t.is(forced.metrics['llm.cache_hits'], requests);
+  t.deepEqual(predictions(store, forced.id).predictions, list);
+});
