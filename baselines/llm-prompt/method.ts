@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Sentence } from '../../harness/data/types.ts';
 import { llmFingerprint, llmUnavailable, resolvePath } from '../../harness/llm/config.ts';
 import { createRunClient, decodingOf } from '../../harness/llm/engines.ts';
-import type { Method, MethodContext } from '../../harness/methods/method.ts';
+import type { Method } from '../../harness/methods/method.ts';
 import { sha256File } from '../../harness/util/hash.ts';
 import { mapConcurrent } from '../../harness/util/semaphore.ts';
 import { demoChooser, demoPool } from './demos.ts';
@@ -18,7 +18,7 @@ const POOL_FILE = 'demo-pool.json';
  * or NER style, format check and re-ask, answers mapped back to tokens. Any OpenAI-compatible
  * server or a local GGUF through harness/llm. "Training" only chooses the demonstration pool.
  */
-export const llmPromptMethod: Method<LlmPromptParams> = {
+export const llmPromptMethod: Method<LlmPromptParams, DemoSentences> = {
   name: 'llm-prompt',
   version: '1',
   params: llmPromptParams,
@@ -55,15 +55,16 @@ export const llmPromptMethod: Method<LlmPromptParams> = {
     // the fixed demonstrations may lie outside the pool: keep every train sentence they name
     const known = new Map(pool.map((sentence) => [sentence.id, sentence]));
     if (ctx.params.demo_file) for (const sentence of ctx.train) known.set(sentence.id, sentence);
-    const saved = { pool: pool.map((s) => s.id), sentences: [...known.values()] };
+    const saved: SavedPool = { pool: pool.map((s) => s.id), sentences: [...known.values()] };
     writeFileSync(join(ctx.artifactDir, POOL_FILE), JSON.stringify(saved));
-    ctx.state.set(POOL_FILE, saved);
     ctx.tracker.logParam('demo_pool_size', pool.length);
+    return fromSaved(saved);
   },
 
-  async *predict(ctx, sentences) {
+  load: (ctx) => fromSaved(JSON.parse(readFileSync(join(ctx.artifactDir, POOL_FILE), 'utf8')) as SavedPool),
+
+  async *predict(ctx, sentences, { pool, train }) {
     const { params } = ctx;
-    const { pool, train } = loadPool(ctx);
     const layers: Layer[] = params.layers.map((label) => ({
       label,
       // one layer asking for SKILL is the original's wording (skills, knowledge, competencies)
@@ -78,9 +79,8 @@ export const llmPromptMethod: Method<LlmPromptParams> = {
         predictSentence(client, decoding, params, layers, sentence),
       )) {
         yield prediction;
-        ctx.progress.advance();
         const usage = client.usage.totals;
-        ctx.progress.status(
+        ctx.status(
           `${usage.requests} requests, ${usage.cache_hits} cached${usage.cost_usd ? `, $${usage.cost_usd.toFixed(3)}` : ''}`,
         );
       }
@@ -96,12 +96,18 @@ export const llmPromptMethod: Method<LlmPromptParams> = {
   },
 };
 
-function loadPool(ctx: MethodContext<LlmPromptParams>): { pool: Sentence[]; train: Sentence[] } {
-  const saved = (ctx.state.get(POOL_FILE) ??
-    JSON.parse(readFileSync(join(ctx.artifactDir, POOL_FILE), 'utf8'))) as {
-    pool: string[];
-    sentences: Sentence[];
-  };
+interface SavedPool {
+  pool: string[];
+  sentences: Sentence[];
+}
+
+/** The model of this method: the demonstration pool, and every train sentence a demo file may name. */
+interface DemoSentences {
+  pool: Sentence[];
+  train: Sentence[];
+}
+
+function fromSaved(saved: SavedPool): DemoSentences {
   const byId = new Map(saved.sentences.map((sentence) => [sentence.id, sentence]));
   return { pool: saved.pool.map((id) => byId.get(id)!), train: saved.sentences };
 }

@@ -92,7 +92,7 @@ function scriptedModel(): (call: ChatCall) => FakeReply {
         if (visits === 1) return { status: 429, headers: { 'retry-after': '1' } };
         return { content: ner ? '@@Drive our compliance agenda##' : 'Drive our compliance agenda' };
       case 'Write clean code':
-        if (visits === 1) return { content: 'too late', delayMs: 2500 };
+        if (visits === 1) return { content: 'too late', delayMs: 4500 };
         return { content: ner ? '@@Write clean code##' : 'Write clean code' };
       default:
         return { content: ner ? sentence : 'None' };
@@ -116,7 +116,7 @@ function setUp(
 method: llm-prompt
 params:
   style: ${style}
-  llm: { engine: openai, model: gpt-test, base_url: "${baseUrl}", api_key_env: SKILLBENCH_E2E_KEY, timeout_s: 1, max_backoff_s: 3, concurrency: 2 }
+  llm: { engine: openai, model: gpt-test, base_url: "${baseUrl}", api_key_env: SKILLBENCH_E2E_KEY, timeout_s: 2, max_backoff_s: 3, concurrency: 2 }
   shots: 2
 ${extra}dataset: { train: train.jsonl, dev: null, test: test.jsonl, labels: [SKILL] }
 `,
