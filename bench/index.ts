@@ -3,6 +3,7 @@
  * numbers with the target and, where a baseline exists, the ratio to it measured in the same run
  * or recorded with how it was measured. The exit code is 1 when a target is missed.
  */
+import { runLlmBench } from './llm.ts';
 import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
 import { runScoringBench } from './scoring.ts';
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boo
   scoring: () => runScoringBench(),
   report: () => runReportBench(),
   neural: () => runNeuralBench(),
+  llm: () => runLlmBench(),
 };
 
 const wanted = process.argv.slice(2);
