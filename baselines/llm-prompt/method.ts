@@ -45,7 +45,7 @@ export const llmPromptMethod: Method<LlmPromptParams, DemoSentences> = {
   },
 
   describe: (params) => ({
-    parameters: params.llm.model ?? params.llm.model_path,
+    model: params.llm.model ?? params.llm.model_path,
     setup: `${params.demos === 'positives-only' ? `${2 * params.shots} positive` : `${params.shots}+${params.shots}`}-shot ${params.demos} demonstrations, ${params.style} style, ${params.layers.join(' + ')}`,
     backend: params.llm.engine,
   }),

@@ -66,14 +66,10 @@ export class OpenAiEngine implements LlmEngine {
         { signal },
       );
       const choice = completion.choices?.[0];
-      if (!choice || typeof choice.message?.content !== 'string') {
-        throw new LlmError({
-          kind: 'transient',
-          message: 'the server answered without a message (choices[0].message.content)',
-        });
-      }
+      if (!choice) throw new LlmError({ kind: 'transient', message: 'the server answered without choices' });
       return {
-        text: choice.message.content,
+        // no content (a refusal, a filtered answer) is an empty answer: the method's format check decides
+        text: choice.message?.content ?? '',
         model: completion.model || this.config.model!,
         usage: {
           promptTokens: completion.usage?.prompt_tokens ?? 0,
