@@ -82,6 +82,28 @@ export class OpenAiEngine implements LlmEngine {
     }
   }
 
+  async embed(
+    texts: readonly string[],
+    signal: AbortSignal,
+  ): Promise<{ vectors: number[][]; promptTokens: number }> {
+    try {
+      const response = await this.client.embeddings.create(
+        // floats: base64 (the SDK's default) is not served by every compatible server
+        { model: this.config.model!, input: [...texts], encoding_format: 'float' },
+        { signal },
+      );
+      const vectors = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+      if (vectors.length !== texts.length)
+        throw new LlmError({
+          kind: 'transient',
+          message: `asked ${texts.length} embeddings, got ${vectors.length}`,
+        });
+      return { vectors, promptTokens: response.usage?.prompt_tokens ?? 0 };
+    } catch (error) {
+      throw this.toLlmError(error, signal);
+    }
+  }
+
   async close(): Promise<void> {}
 
   /** One error type for the client; messages never carry the key (servers echo parts of it). */
