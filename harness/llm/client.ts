@@ -36,6 +36,7 @@ export class LlmClient {
   private readonly semaphore: Semaphore;
   private readonly backoff: BackoffPolicy;
   private identity?: Promise<Record<string, string>>;
+  private readonly inFlight = new Map<string, Promise<ChatAnswer>>();
 
   constructor(options: LlmClientOptions) {
     this.options = options;
@@ -57,17 +58,30 @@ export class LlmClient {
         return { ...(JSON.parse(hit) as EngineAnswer), cached: true, latencyMs: 0, attempts: 0 };
       }
     }
-    const answer = await this.semaphore.run(() => this.ask(request));
-    cache?.set(
-      key,
-      JSON.stringify({
-        text: answer.text,
-        model: answer.model,
-        usage: answer.usage,
-        finishReason: answer.finishReason,
-      } satisfies EngineAnswer),
-    );
-    return answer;
+    // the same request already on its way (a sentence repeated in a split) is asked once
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      const answer = await pending;
+      this.usage.add({ cache_hits: 1 });
+      return { ...answer, cached: true, latencyMs: 0, attempts: 0 };
+    }
+    const asked = this.semaphore.run(() => this.ask(request));
+    this.inFlight.set(key, asked);
+    try {
+      const answer = await asked;
+      cache?.set(
+        key,
+        JSON.stringify({
+          text: answer.text,
+          model: answer.model,
+          usage: answer.usage,
+          finishReason: answer.finishReason,
+        } satisfies EngineAnswer),
+      );
+      return answer;
+    } finally {
+      this.inFlight.delete(key);
+    }
   }
 
   private async ask(request: ChatRequest): Promise<ChatAnswer> {

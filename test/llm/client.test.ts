@@ -170,6 +170,11 @@ test('concurrency is limited to the configured number of requests in flight', as
   await Promise.all(Array.from({ length: 10 }, (_, i) => client.chat(request(`q${i}`))));
   t.is(server.calls.length, 10);
   t.is(most, 3);
+  // the same question twice at once is sent once
+  const [a, b] = await Promise.all([client.chat(request('same')), client.chat(request('same'))]);
+  t.is(server.calls.length, 11);
+  t.is(a.text, b.text);
+  t.true(b.cached);
 });
 
 test('usage persists across ledgers on the same file; prices match exact names, then the longest prefix', (t) => {
