@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { dataCommand } from './data.ts';
+import { exportCommand } from './export.ts';
 import { mlflowCommand } from './mlflow.ts';
 import { modelCommand } from './model.ts';
 import { reportCommand } from './report.ts';
@@ -16,6 +17,7 @@ export const commands: CommandModule<any, any>[] = [
   runsCommand,
   scoreCommand,
   dataCommand,
+  exportCommand,
   validateCommand,
   mlflowCommand,
   modelCommand,
