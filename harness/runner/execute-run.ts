@@ -7,6 +7,7 @@ import { getMethod } from '../methods/registry.ts';
 import { captureEnvironment } from '../tracking/environment.ts';
 import type { RunStore } from '../tracking/store.ts';
 import { describeError } from '../util/errors.ts';
+import { llmAnswerMetrics } from './llm-metrics.ts';
 import { prefixMetrics } from './metric-names.ts';
 import { PredictionLog } from './prediction-log.ts';
 import { scoreSplit } from './score-split.ts';
@@ -176,15 +177,18 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
     const started = performance.now();
     store.clearSummaryMetrics(run.id);
     for (const split of splits) {
-      const { metrics, report } = scoreSplit(data[split], predictionsBySplit.get(split)!);
+      const predictions = predictionsBySplit.get(split)!;
+      const { metrics, report } = scoreSplit(data[split], predictions);
       const now = Date.now();
       store.logMetrics(
         run.id,
-        Object.entries(prefixMetrics(split, metrics)).map(([name, value]) => ({
-          name,
-          value,
-          timestamp: now,
-        })),
+        Object.entries(prefixMetrics(split, { ...metrics, ...llmAnswerMetrics(predictions) })).map(
+          ([name, value]) => ({
+            name,
+            value,
+            timestamp: now,
+          }),
+        ),
       );
       const path = join(artifactDir, 'scores', `${split}.json`);
       mkdirSync(dirname(path), { recursive: true });
