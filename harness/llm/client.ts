@@ -1,0 +1,140 @@
+/**
+ * LlmClient: what methods call. Wraps one engine with the permanent response cache, a
+ * concurrency limit, retries (the project's retry helper: backoff with jitter, Retry-After), a
+ * per-run request budget and usage accounting. Each answer is cached the moment it arrives, so a
+ * killed run asks again only what it never got. Errors are never cached. (`--no-cache` is the
+ * runner's: it hands methods a cache that never hits.)
+ */
+import type { ResponseCache } from '../methods/method.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF, withRetry } from '../util/retry.ts';
+import { Semaphore } from '../util/semaphore.ts';
+import { cacheKey } from './cache-key.ts';
+import { costUsd, type PriceTable, priceOf } from './prices.ts';
+import { type ChatAnswer, type ChatRequest, type EngineAnswer, type LlmEngine, LlmError } from './types.ts';
+import { UsageLedger } from './usage.ts';
+
+export interface LlmClientOptions {
+  engine: LlmEngine;
+  /** the store's response cache (ctx.cache); omitted: nothing is cached */
+  cache?: ResponseCache;
+  concurrency: number;
+  /** most requests this client may send (every try counts) */
+  requestBudget?: number;
+  backoff?: Partial<BackoffPolicy>;
+  prices?: PriceTable;
+  usage?: UsageLedger;
+  /** stops waits and requests (Ctrl-C) */
+  signal?: AbortSignal;
+  /** one line per retry, for the run's log (never carries the key or the prompt) */
+  log?(message: string): void;
+}
+
+export class LlmClient {
+  readonly engine: LlmEngine;
+  readonly usage: UsageLedger;
+  private readonly options: LlmClientOptions;
+  private readonly semaphore: Semaphore;
+  private readonly backoff: BackoffPolicy;
+  private identity?: Promise<Record<string, string>>;
+
+  constructor(options: LlmClientOptions) {
+    this.options = options;
+    this.engine = options.engine;
+    this.usage = options.usage ?? new UsageLedger();
+    this.semaphore = new Semaphore(options.concurrency);
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  }
+
+  /** One chat answer: from the cache, or from the engine (retried as needed) and then cached. */
+  async chat(request: ChatRequest): Promise<ChatAnswer> {
+    this.identity ??= this.engine.identity();
+    const key = cacheKey(await this.identity, request);
+    const { cache } = this.options;
+    if (cache) {
+      const hit = cache.get(key);
+      if (hit !== undefined) {
+        this.usage.add({ cache_hits: 1 });
+        return { ...(JSON.parse(hit) as EngineAnswer), cached: true, latencyMs: 0, attempts: 0 };
+      }
+    }
+    const answer = await this.semaphore.run(() => this.ask(request));
+    cache?.set(
+      key,
+      JSON.stringify({
+        text: answer.text,
+        model: answer.model,
+        usage: answer.usage,
+        finishReason: answer.finishReason,
+      } satisfies EngineAnswer),
+    );
+    return answer;
+  }
+
+  private async ask(request: ChatRequest): Promise<ChatAnswer> {
+    const signal = this.options.signal ?? new AbortController().signal;
+    const started = performance.now();
+    let attempts = 0;
+    try {
+      const answer = await withRetry(
+        async (attempt) => {
+          attempts = attempt;
+          signal.throwIfAborted();
+          this.spend();
+          try {
+            return await this.engine.complete(request, signal);
+          } catch (error) {
+            this.usage.add({ failed_requests: 1 });
+            throw error;
+          }
+        },
+        {
+          policy: this.backoff,
+          classify: (error) =>
+            error instanceof LlmError
+              ? { transient: error.kind === 'transient', retryAfterSeconds: error.retryAfterSeconds }
+              : { transient: false },
+          signal,
+          onRetry: ({ attempt, delayMs, error }) =>
+            this.options.log?.(
+              `LLM request failed (try ${attempt}), again in ${delayMs} ms: ${(error as Error).message}`,
+            ),
+        },
+      );
+      const latencyMs = performance.now() - started;
+      const price = priceOf(answer.model, this.options.prices);
+      this.usage.add({
+        prompt_tokens: answer.usage.promptTokens,
+        completion_tokens: answer.usage.completionTokens,
+        cost_usd: price ? costUsd(price, answer.usage.promptTokens, answer.usage.completionTokens) : 0,
+        latency_ms_total: latencyMs,
+        latency_ms_max: latencyMs,
+        answered: 1,
+      });
+      return { ...answer, cached: false, latencyMs, attempts };
+    } catch (error) {
+      if (error instanceof LlmError) {
+        error.attempts = attempts;
+        throw error;
+      }
+      if (signal.aborted) throw new LlmError({ kind: 'aborted', message: 'aborted', cause: error });
+      throw error;
+    }
+  }
+
+  /** Counts one request against the budget, or refuses it. */
+  private spend(): void {
+    const budget = this.options.requestBudget;
+    // the ledger persists across a killed and resumed run, so the budget is the run's, not the process's
+    if (budget !== undefined && this.usage.totals.requests >= budget) {
+      throw new LlmError({
+        kind: 'budget',
+        message: `the run's request budget (llm.request_budget: ${budget}) is spent; answers so far are cached, raise it and rerun`,
+      });
+    }
+    this.usage.add({ requests: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+  }
+}
