@@ -4,6 +4,7 @@ import { bertTaggerMethod } from './bert-tagger/method.ts';
 import { importMethod } from './import/method.ts';
 import { lexiconMethod } from './lexicon/method.ts';
 import { publishedMethod } from './published/method.ts';
+import { skillLlmMethod } from './skill-llm/method.ts';
 
 let registered = false;
 
@@ -14,4 +15,5 @@ export function registerBuiltinMethods(): void {
   registerMethod(lexiconMethod);
   registerMethod(importMethod);
   registerMethod(bertTaggerMethod);
+  registerMethod(skillLlmMethod);
 }

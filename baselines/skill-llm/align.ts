@@ -27,7 +27,7 @@ const WORD = /[\p{L}\p{N}_]/u;
 const isWord = (char: string | undefined) => char !== undefined && WORD.test(char);
 
 function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**

@@ -133,6 +133,9 @@ test('lenient alignment: whole words first, case-insensitive, snapped to tokens'
   t.deepEqual(align('Scrip'), { label: 'SKILL', start: 4, end: 5 });
   t.deepEqual(align('based tools'), { label: 'SKILL', start: 6, end: 8 });
   t.is(align('Kotlin'), undefined);
+  // regular-expression characters in a span are text
+  t.deepEqual(align('java-based (tools'), undefined);
+  t.deepEqual(align('Java , JavaScript'), { label: 'SKILL', start: 2, end: 5 });
   // strict: exact case, whole tokens only
   t.deepEqual(align('Java', 'of Java ,', 'strict'), { label: 'SKILL', start: 2, end: 3 });
   t.is(align('java', 'of java ,', 'strict'), undefined);

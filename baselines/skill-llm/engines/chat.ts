@@ -1,0 +1,59 @@
+import type { Sentence } from '../../../harness/data/types.ts';
+import { createRunClient, decodingOf as kitDecoding } from '../../../harness/llm/engines.ts';
+import type { PredictContext } from '../../../harness/methods/method.ts';
+import { mapConcurrent } from '../../../harness/util/semaphore.ts';
+import { answerSchema, longestSpansAnswerBytes } from '../answer-schema.ts';
+import { sentenceInput } from '../format.ts';
+import { decodingOf, kitConfig, type SkillLlmParams } from '../params.ts';
+
+/** The user message LLaMA-Factory builds from an alpaca record: instruction, a newline, input. */
+export function userMessage(instruction: string, input: string): string {
+  return `${instruction}\n${input}`;
+}
+
+/**
+ * A split's answers through the LLM kit (openai: a server with the fine-tuned model; llama-cpp: a
+ * GGUF and LoRA in-process), cached, retried and counted by the kit. With spans decoding on
+ * llama-cpp the token budget is raised, where needed, to the longest answer the grammar allows,
+ * so no answer is cut.
+ */
+export async function* chatAnswers(
+  ctx: PredictContext<SkillLlmParams>,
+  sentences: readonly Sentence[],
+): AsyncIterable<{ sentence: Sentence; raw: string; truncated: boolean }> {
+  const { params } = ctx;
+  const config = kitConfig(params);
+  const decoding = decodingOf(params);
+  const schemaOptions = { marker: params.marker, spanWidth: params.span_width, maxItems: params.max_items };
+  const client = createRunClient(config, ctx);
+  ctx.recordEnvironment({ ...client.engine.describe(), decoding });
+  try {
+    yield* mapConcurrent(
+      sentences,
+      config.engine === 'llama-cpp' ? 1 : config.concurrency,
+      async (sentence) => {
+        const schema = answerSchema(sentence.tokens, decoding, schemaOptions);
+        const base = kitDecoding(config, ctx.seed);
+        const budget =
+          decoding === 'spans' && config.engine === 'llama-cpp'
+            ? Math.max(params.max_new_tokens, longestSpansAnswerBytes(sentence.tokens, schemaOptions))
+            : params.max_new_tokens;
+        const answer = await client.chat({
+          messages: [
+            {
+              role: 'user',
+              content: userMessage(params.instructions[0], sentenceInput(sentence.tokens, params)),
+            },
+          ],
+          decoding: { ...base, max_tokens: budget },
+          ...(schema ? { constraint: { kind: 'json-schema' as const, schema } } : {}),
+        });
+        return { sentence, raw: answer.text, truncated: answer.finishReason === 'length' };
+      },
+    );
+  } finally {
+    for (const [name, value] of Object.entries(client.usage.metrics())) ctx.tracker.logMetric(name, value);
+    ctx.recordEnvironment(client.engine.describe());
+    await client.close();
+  }
+}
