@@ -6,7 +6,8 @@
  * Methods of kind 'published' do not run: each such experiment gives exactly one spec (its first
  * seed, no sweep) so the runner can record the row; its key includes the published numbers.
  */
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { readSubsetFile } from '../data/dataset-view.ts';
 import { loadDataset } from '../data/datasets.ts';
 import type { DatasetBinding, RunSpec } from '../runner/types.ts';
 import { InputError } from '../util/errors.ts';
@@ -14,7 +15,7 @@ import { matchesPattern } from './glob.ts';
 import type { LoadedExperiment } from './load.ts';
 import { applySweepPoint, type Params, sweepPoints } from './params.ts';
 import { profileNames, resolveProfile } from './resolve.ts';
-import { runKey } from './run-key.ts';
+import { type RunKeyInput, runKey } from './run-key.ts';
 import type { DatasetLimit, Published } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -25,6 +26,8 @@ export interface PlanOptions {
   only?: readonly string[];
   /** `--seeds N`: the first N seeds of each experiment's resolved seed list */
   seeds?: number;
+  /** `--limit N`: only the first N sentences of every split (a smaller profile limit stays) */
+  limit?: number;
 }
 
 /**
@@ -173,14 +176,42 @@ function bindDatasets(experiment: LoadedExperiment, limit: DatasetLimit): Planne
     if (given === null) continue;
     const ref = given ?? DEFAULT_REFS[split];
     const { dataset, hash } = loadDataset(ref, dirname(experiment.path));
+    const subsetRef = split === 'train' ? undefined : experiment.config.dataset?.subset?.[split];
+    const subsetPath = subsetRef === undefined ? undefined : resolve(dirname(experiment.path), subsetRef);
+    const subset = subsetPath === undefined ? undefined : readSubsetFile(subsetPath, split);
     bindings[split] = {
       ref,
       hash,
       path: dataset.path,
       limit: limit[split],
+      ...(subset
+        ? { subset: { ref: subsetRef!, hash: subset.hash, path: subsetPath!, size: subset.ids.size } }
+        : {}),
+      ...(split !== 'train' && experiment.config.dataset?.labels
+        ? { labels: experiment.config.dataset.labels }
+        : {}),
     };
   }
   return bindings as PlannedRun['dataset'];
+}
+
+/** The subset and label filters of the dev and test bindings, for the run key. */
+function viewsOf(dataset: PlannedRun['dataset']): RunKeyInput['views'] {
+  const views: NonNullable<RunKeyInput['views']> = {};
+  for (const split of ['dev', 'test'] as const) {
+    const binding = dataset[split];
+    if (binding?.subset || binding?.labels)
+      views[split] = { subset: binding.subset?.hash, labels: binding.labels };
+  }
+  return views;
+}
+
+/** A profile's split limits, each cut to `cap` sentences (`--limit N`). */
+function capLimit(limit: DatasetLimit, cap: number | undefined): DatasetLimit {
+  if (cap === undefined) return limit;
+  return Object.fromEntries(
+    SPLITS.map((split) => [split, Math.min(limit[split] ?? cap, cap)]),
+  ) as DatasetLimit;
 }
 
 export function planRuns(experiments: readonly LoadedExperiment[], options: PlanOptions = {}): Plan {
@@ -198,7 +229,8 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
     if (options.profile !== undefined && resolved.profile === undefined && method.kind !== 'published') {
       withoutProfile.push(experiment.name);
     }
-    const dataset = bindDatasets(experiment, resolved.limit);
+    const limit = capLimit(resolved.limit, options.limit);
+    const dataset = bindDatasets(experiment, limit);
     const kind = method.kind ?? 'model';
     const runs: PlannedRun[] = expandExperiment(experiment, options).map((expansion) => {
       const key = runKey({
@@ -207,7 +239,8 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
         params: expansion.params,
         seed: expansion.seed,
         datasetHashes: { train: dataset.train?.hash, dev: dataset.dev?.hash, test: dataset.test.hash },
-        limit: resolved.limit,
+        limit,
+        views: viewsOf(dataset),
         fingerprint: method.fingerprint?.(expansion.params, dirname(experiment.path)),
         published: kind === 'published' ? config.published : undefined,
       });

@@ -21,6 +21,8 @@ export interface RunKeyInput {
   fingerprint?: Record<string, string>;
   /** only for methods of kind 'published', whose "result" is the numbers themselves */
   published?: Published;
+  /** per split, the subset file's hash and the gold labels kept (absent: the whole split, both labels) */
+  views?: Partial<Record<'dev' | 'test', { subset?: string; labels?: string[] }>>;
 }
 
 export function runKey(input: RunKeyInput): string {
@@ -39,6 +41,8 @@ export function runKey(input: RunKeyInput): string {
       },
       fingerprint: input.fingerprint,
       published: input.published,
+      // left out when empty, so keys of runs without subsets or label filters stay as they were
+      views: input.views && Object.keys(input.views).length ? input.views : undefined,
     }),
   );
 }

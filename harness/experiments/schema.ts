@@ -6,6 +6,7 @@
  * after profile overrides and sweep points are applied (see check.ts).
  */
 import { z } from 'zod';
+import { LABELS } from '../data/types.ts';
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const NAME_RULE = 'lowercase letters, digits, ".", "_" or "-", starting with a letter or digit';
@@ -79,6 +80,18 @@ export const dataset = z
     dev: datasetRef.nullable().optional().meta({ description: 'Default skillspan:dev; null: no dev split.' }),
     test: datasetRef.optional().meta({ description: 'Default skillspan:test.' }),
     limit: datasetLimit.optional(),
+    subset: z
+      .strictObject({ dev: z.string().min(1).optional(), test: z.string().min(1).optional() })
+      .optional()
+      .meta({
+        description:
+          'Sentence-id files (JSON array of line numbers or ids, or { "ids": [...] }), relative to this file: only those sentences are predicted and scored.',
+      }),
+    labels: z
+      .array(z.enum(LABELS))
+      .min(1)
+      .optional()
+      .meta({ description: 'Score against these gold labels only (e.g. [SKILL]); default both.' }),
   })
   .meta({ description: 'The splits; each defaults to the bundled SkillSpan split.' });
 

@@ -42,11 +42,15 @@ export interface PublishedNumbers {
 }
 
 export interface TestSetInfo {
-  /** ref + hash + limit: rows are compared (significance) only within one test set */
+  /** ref + hash + subset + limit + labels: rows are compared (significance) only within one test set */
   id: string;
   ref: string;
   hash: string;
   limit?: number;
+  /** the sentence-id file the set was cut to */
+  subset?: string;
+  /** the gold labels kept */
+  labels?: string[];
   sentences: number;
   documents: number;
   /** false when the file's bytes no longer match the hash the runs recorded */

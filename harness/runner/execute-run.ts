@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { viewOfSplit } from '../data/dataset-view.ts';
 import { loadDataset } from '../data/datasets.ts';
 import type { Prediction, Sentence } from '../data/types.ts';
 import type { Method, MethodContext, PredictContext, Progress, TrainContext } from '../methods/method.ts';
@@ -30,6 +31,8 @@ export interface ExecuteOptions {
   progress: Progress & { close(summary?: string): void };
   log(message: string): void;
   force?: boolean;
+  /** methods' response cache never hits (`--no-cache`) */
+  noCache?: boolean;
   /** notified after a run ends (MLflow mirror); errors are the callee's to handle */
   afterRun?(run: RunRecord): Promise<void>;
 }
@@ -90,7 +93,7 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   const setPhase = (phase: string) => store.updateRun(run.id, { phase });
   try {
     const baseDir = dirname(spec.file);
-    const load = (binding: RunSpec['dataset']['test'] | undefined): Sentence[] => {
+    const load = (binding: RunSpec['dataset']['test'] | undefined, split: string): Sentence[] => {
       if (!binding) return [];
       const { sentences, hash } = loadDataset(datasetSource(binding), baseDir);
       if (hash !== binding.hash) {
@@ -98,12 +101,12 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
           `dataset ${binding.ref} changed since the run was planned (hash ${hash.slice(0, 12)} != ${binding.hash.slice(0, 12)})`,
         );
       }
-      return binding.limit === undefined ? sentences : sentences.slice(0, binding.limit);
+      return viewOfSplit(sentences, binding, split);
     };
     const data = {
-      train: load(spec.dataset.train),
-      dev: load(spec.dataset.dev),
-      test: load(spec.dataset.test),
+      train: load(spec.dataset.train, 'train'),
+      dev: load(spec.dataset.dev, 'dev'),
+      test: load(spec.dataset.test, 'test'),
     };
 
     const context: MethodContext = {
@@ -117,7 +120,11 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
           store.logMetrics(run.id, [{ name, value, step, timestamp: Date.now() }]),
         logParam: (name, value) => store.logParams(run.id, { [name]: value }),
       },
-      cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
+      // --no-cache: answers are still written, never read
+      cache: {
+        get: (key) => (options.noCache ? undefined : store.cacheGet(key)),
+        set: (key, value) => store.cacheSet(key, value),
+      },
       progress: options.progress,
       signal: options.signal,
       state: new Map(),
@@ -175,7 +182,11 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
 
     setPhase('score');
     const started = performance.now();
-    store.clearSummaryMetrics(run.id);
+    // only the scores: what the method logged while predicting (API usage) stays
+    store.clearSummaryMetrics(
+      run.id,
+      splits.map((split) => `${split}.`),
+    );
     for (const split of splits) {
       const predictions = predictionsBySplit.get(split)!;
       const { metrics, report } = scoreSplit(data[split], predictions);

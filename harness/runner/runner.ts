@@ -8,6 +8,8 @@ export interface RunPlanOptions {
   board: ProgressBoard;
   signal: AbortSignal;
   force?: boolean;
+  /** methods' response cache never hits (`--no-cache`) */
+  noCache?: boolean;
   /** runs at a time (in this process; useful for I/O-bound methods such as API calls) */
   jobs?: number;
   afterRun?: ExecuteOptions['afterRun'];
@@ -32,6 +34,7 @@ export async function runPlan(specs: readonly RunSpec[], options: RunPlanOptions
         progress: line,
         log: (message) => options.board.print(message),
         force: options.force,
+        noCache: options.noCache,
         afterRun: options.afterRun,
       });
       outcomes[index] = outcome;

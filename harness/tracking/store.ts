@@ -387,9 +387,19 @@ export class RunStore {
     return result;
   }
 
-  /** Drops a run's summary metrics (before they are recomputed). Curves (with steps) stay. */
-  clearSummaryMetrics(runId: number): void {
-    this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step IS NULL').run(runId);
+  /**
+   * Drops a run's summary metrics (before they are recomputed), or only those whose names start
+   * with one of `prefixes`. Curves (with steps) stay.
+   */
+  clearSummaryMetrics(runId: number, prefixes?: readonly string[]): void {
+    if (!prefixes) {
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step IS NULL').run(runId);
+      return;
+    }
+    const remove = this.db.prepare(
+      'DELETE FROM metrics WHERE run_id = ? AND step IS NULL AND substr(name, 1, length(?)) = ?',
+    );
+    for (const prefix of prefixes) remove.run(runId, prefix, prefix);
   }
 
   // ---- artifacts and predictions -----------------------------------------------------------
@@ -478,6 +488,21 @@ export class RunStore {
     this.db
       .prepare('INSERT OR REPLACE INTO llm_cache (key, value, created_at) VALUES (?, ?, ?)')
       .run(key, value, new Date().toISOString());
+  }
+
+  /** Every cache entry's key, size and hit count (for `skillbench cache stats`). */
+  cacheEntries(): { key: string; bytes: number; hits: number }[] {
+    return this.db.prepare('SELECT key, length(value) AS bytes, hits FROM llm_cache').all() as {
+      key: string;
+      bytes: number;
+      hits: number;
+    }[];
+  }
+
+  /** Deletes cache entries whose key starts with `prefix` (all when omitted); returns how many. */
+  cacheClear(prefix = ''): number {
+    return this.db.prepare('DELETE FROM llm_cache WHERE substr(key, 1, length(?)) = ?').run(prefix, prefix)
+      .changes;
   }
 
   private readonly statements = new Map<string, Database.Statement>();

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { cacheCommand } from './cache.ts';
 import { dataCommand } from './data.ts';
 import { exportCommand } from './export.ts';
 import { mlflowCommand } from './mlflow.ts';
@@ -23,4 +24,5 @@ export const commands: CommandModule<any, any>[] = [
   modelCommand,
   tokenizeCommand,
   reportCommand,
+  cacheCommand,
 ];

@@ -24,6 +24,8 @@ export interface RunArgs extends StoreArgs {
   profile?: string;
   only?: string[];
   seeds?: number;
+  limit?: number;
+  cache: boolean;
   dryRun: boolean;
   force: boolean;
   jobs: number;
@@ -52,6 +54,15 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
       })
       .option('only', { type: 'string', array: true, describe: 'only these experiments (names or globs)' })
       .option('seeds', { type: 'number', describe: 'only the first N seeds of each experiment' })
+      .option('limit', {
+        type: 'number',
+        describe: 'predict only the first N sentences of each split (part of the run key)',
+      })
+      .option('cache', {
+        type: 'boolean',
+        default: true,
+        describe: 'read LLM answers from the response cache (--no-cache asks the model again)',
+      })
       .option('dry-run', {
         type: 'boolean',
         default: false,
@@ -84,7 +95,14 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
     await loadPlugins(args.plugin);
     const { experiments, warnings } = loadExperimentsOrThrow(args.files);
     for (const warning of warnings) process.stderr.write(`${formatProblem(warning)}\n`);
-    const plan = planRuns(experiments, { profile: args.profile, only: args.only, seeds: args.seeds });
+    if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit > 0))
+      throw new Error(`--limit must be a positive integer, got ${args.limit}`);
+    const plan = planRuns(experiments, {
+      profile: args.profile,
+      only: args.only,
+      seeds: args.seeds,
+      limit: args.limit,
+    });
     for (const note of plan.notes) process.stderr.write(`note: ${note}\n`);
 
     const store = new RunStore(args.store);
@@ -133,6 +151,7 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
         board,
         signal: controller.signal,
         force: args.force,
+        noCache: !args.cache,
         jobs: args.jobs,
         afterRun: async (run) => {
           if (args.report) prepareReport(store, run.id, (line) => board.print(line));
