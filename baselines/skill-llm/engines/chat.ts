@@ -27,30 +27,38 @@ export async function* chatAnswers(
   const schemaOptions = { marker: params.marker, spanWidth: params.span_width, maxItems: params.max_items };
   const client = createRunClient(config, ctx);
   ctx.recordEnvironment({ ...client.engine.describe(), decoding });
+  // a sentence that occurs twice in a split (SkillSpan has many) is asked once, even when both
+  // are in flight at the same time
+  const asked = new Map<string, Promise<{ raw: string; truncated: boolean }>>();
+  const ask = (sentence: Sentence) => {
+    const schema = answerSchema(sentence.tokens, decoding, schemaOptions);
+    const budget =
+      decoding === 'spans' && config.engine === 'llama-cpp'
+        ? Math.max(params.max_new_tokens, longestSpansAnswerBytes(sentence.tokens, schemaOptions))
+        : params.max_new_tokens;
+    const request = {
+      messages: [
+        {
+          role: 'user' as const,
+          content: userMessage(params.instructions[0], sentenceInput(sentence.tokens, params)),
+        },
+      ],
+      decoding: { ...kitDecoding(config, ctx.seed), max_tokens: budget },
+      ...(schema ? { constraint: { kind: 'json-schema' as const, schema } } : {}),
+    };
+    const key = JSON.stringify(request);
+    let answer = asked.get(key);
+    if (!answer) {
+      answer = client
+        .chat(request)
+        .then((reply) => ({ raw: reply.text, truncated: reply.finishReason === 'length' }));
+      asked.set(key, answer);
+    }
+    return answer;
+  };
   try {
-    yield* mapConcurrent(
-      sentences,
-      config.engine === 'llama-cpp' ? 1 : config.concurrency,
-      async (sentence) => {
-        const schema = answerSchema(sentence.tokens, decoding, schemaOptions);
-        const base = kitDecoding(config, ctx.seed);
-        const budget =
-          decoding === 'spans' && config.engine === 'llama-cpp'
-            ? Math.max(params.max_new_tokens, longestSpansAnswerBytes(sentence.tokens, schemaOptions))
-            : params.max_new_tokens;
-        const answer = await client.chat({
-          messages: [
-            {
-              role: 'user',
-              content: userMessage(params.instructions[0], sentenceInput(sentence.tokens, params)),
-            },
-          ],
-          decoding: { ...base, max_tokens: budget },
-          ...(schema ? { constraint: { kind: 'json-schema' as const, schema } } : {}),
-        });
-        return { sentence, raw: answer.text, truncated: answer.finishReason === 'length' };
-      },
-    );
+    const limit = config.engine === 'llama-cpp' ? 1 : config.concurrency;
+    yield* mapConcurrent(sentences, limit, async (sentence) => ({ sentence, ...(await ask(sentence)) }));
   } finally {
     for (const [name, value] of Object.entries(client.usage.metrics())) ctx.tracker.logMetric(name, value);
     ctx.recordEnvironment(client.engine.describe());
