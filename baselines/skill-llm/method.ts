@@ -1,28 +1,42 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Prediction, Sentence } from '../../harness/data/types.ts';
+import type { LlmClient } from '../../harness/llm/client.ts';
+import { createRunClient } from '../../harness/llm/engines.ts';
 import { fileSha256 } from '../../harness/llm/file-hash.ts';
-import type { Method, PredictContext } from '../../harness/methods/method.ts';
+import type { Method, MethodContext, PredictContext } from '../../harness/methods/method.ts';
 import { sha256 } from '../../harness/util/hash.ts';
 import { engineUnavailable } from './engines/available.ts';
 import { chatAnswers } from './engines/chat.ts';
 import { importedAnswers } from './engines/import.ts';
 import { llamaFactoryAnswers, trainWithLlamaFactory } from './engines/llamafactory.ts';
-import { decodingOf, type SkillLlmParams, skillLlmParams } from './params.ts';
+import { decodingOf, kitConfig, type SkillLlmParams, skillLlmParams } from './params.ts';
 import { readAnswer } from './read-answer.ts';
 import { PAPER_BASE_MODEL } from './recipe.ts';
 
 type Answers = AsyncIterable<{ sentence: Sentence; raw: string; truncated?: boolean }>;
 
-function answers(ctx: PredictContext<SkillLlmParams>, sentences: Sentence[]): Answers {
-  switch (ctx.params.engine) {
-    case 'llamafactory':
-      return llamaFactoryAnswers(ctx, sentences);
-    case 'import':
-      return importedAnswers(ctx, sentences);
-    default:
-      return chatAnswers(ctx, sentences);
-  }
+/** What predict() gets: for the openai and llama-cpp engines, the run's LLM client (one model load for dev and test). */
+interface SkillLlmModel {
+  client?: LlmClient;
+}
+
+function answers(
+  ctx: PredictContext<SkillLlmParams>,
+  sentences: readonly Sentence[],
+  model: SkillLlmModel,
+): Answers {
+  if (model.client) return chatAnswers(ctx, sentences, model.client);
+  return ctx.params.engine === 'import'
+    ? importedAnswers(ctx, sentences)
+    : llamaFactoryAnswers(ctx, sentences);
+}
+
+function load(ctx: MethodContext<SkillLlmParams>): SkillLlmModel {
+  const { engine } = ctx.params;
+  return engine === 'openai' || engine === 'llama-cpp'
+    ? { client: createRunClient(kitConfig(ctx.params), ctx) }
+    : {};
 }
 
 /** Files the params point at whose content the run key must cover. */
@@ -63,7 +77,7 @@ function runFacts(params: SkillLlmParams, baseDir: string): Record<string, unkno
  * each sentence with JSON spans and contexts (baselines/skill-llm/README.md). The engines produce
  * raw answers; parsing and alignment turn them into spans and count what went wrong.
  */
-export const skillLlmMethod: Method<SkillLlmParams> = {
+export const skillLlmMethod: Method<SkillLlmParams, SkillLlmModel> = {
   name: 'skill-llm',
   version: '1',
   params: skillLlmParams,
@@ -81,15 +95,17 @@ export const skillLlmMethod: Method<SkillLlmParams> = {
   }),
   async train(ctx) {
     if (ctx.params.engine === 'llamafactory') await trainWithLlamaFactory(ctx);
+    return load(ctx);
   },
-  async *predict(ctx, sentences) {
+  load,
+  dispose: (model) => model.client?.close(),
+  async *predict(ctx, sentences, model) {
     ctx.recordEnvironment(runFacts(ctx.params, ctx.baseDir));
     const options = { align: ctx.params.align, dropDuplicates: ctx.params.drop_duplicates };
-    for await (const { sentence, raw, truncated } of answers(ctx, sentences)) {
+    for await (const { sentence, raw, truncated } of answers(ctx, sentences, model)) {
       const prediction: Prediction = readAnswer(sentence, raw, options);
       if (truncated) prediction.issues = [...(prediction.issues ?? []), { kind: 'truncated' }];
       yield prediction;
-      ctx.progress.advance();
     }
   },
 };

@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { registerBuiltinMethods } from '../../baselines/index.ts';
+import { skillLlmMethod } from '../../baselines/skill-llm/method.ts';
 import { loadDataset } from '../../harness/data/datasets.ts';
-import { getMethod } from '../../harness/methods/registry.ts';
+import { getMethod, registerMethod } from '../../harness/methods/registry.ts';
 import { executeRun } from '../../harness/runner/execute-run.ts';
 import { ProgressBoard } from '../../harness/runner/progress.ts';
 import type { RunSpec } from '../../harness/runner/types.ts';
 import { RunStore } from '../../harness/tracking/store.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-registerBuiltinMethods();
+if (!getMethod('skill-llm')) registerMethod(skillLlmMethod);
 
 const binding = (split: 'train' | 'dev' | 'test', limit: number) => ({
   ref: `skillspan:${split}`,
@@ -36,7 +36,7 @@ export function skillLlmSpec(
     file: join(dir, 'experiment.yaml'),
     method: 'skill-llm',
     methodVersion: '1',
-    params: getMethod('skill-llm')!.params.parse(params) as Record<string, unknown>,
+    params: skillLlmMethod.params.parse(params) as Record<string, unknown>,
     sweepPoint: {},
     seed: 1,
     dataset: {

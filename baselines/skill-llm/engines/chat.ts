@@ -1,5 +1,6 @@
 import type { Sentence } from '../../../harness/data/types.ts';
-import { createRunClient, decodingOf as kitDecoding } from '../../../harness/llm/engines.ts';
+import type { LlmClient } from '../../../harness/llm/client.ts';
+import { decodingOf as kitDecoding } from '../../../harness/llm/engines.ts';
 import type { PredictContext } from '../../../harness/methods/method.ts';
 import { mapConcurrent } from '../../../harness/util/semaphore.ts';
 import { answerSchema, longestSpansAnswerBytes } from '../answer-schema.ts';
@@ -12,7 +13,7 @@ export function userMessage(instruction: string, input: string): string {
 }
 
 /**
- * A split's answers through the LLM kit (openai: a server with the fine-tuned model; llama-cpp: a
+ * A split's answers through the LLM kit's client of the run (openai: a server with the fine-tuned model; llama-cpp: a
  * GGUF and LoRA in-process), cached, retried and counted by the kit. With spans decoding on
  * llama-cpp the token budget is raised, where needed, to the longest answer the grammar allows,
  * so no answer is cut.
@@ -20,12 +21,12 @@ export function userMessage(instruction: string, input: string): string {
 export async function* chatAnswers(
   ctx: PredictContext<SkillLlmParams>,
   sentences: readonly Sentence[],
+  client: LlmClient,
 ): AsyncIterable<{ sentence: Sentence; raw: string; truncated: boolean }> {
   const { params } = ctx;
   const config = kitConfig(params);
   const decoding = decodingOf(params);
   const schemaOptions = { marker: params.marker, spanWidth: params.span_width, maxItems: params.max_items };
-  const client = createRunClient(config, ctx);
   ctx.recordEnvironment({ ...client.engine.describe(), decoding });
   // a sentence that occurs twice in a split (SkillSpan has many) is asked once, even when both
   // are in flight at the same time
@@ -60,8 +61,8 @@ export async function* chatAnswers(
     const limit = config.engine === 'llama-cpp' ? 1 : config.concurrency;
     yield* mapConcurrent(sentences, limit, async (sentence) => ({ sentence, ...(await ask(sentence)) }));
   } finally {
+    // totals so far (dev, then dev and test): the last logged value is the run's
     for (const [name, value] of Object.entries(client.usage.metrics())) ctx.tracker.logMetric(name, value);
     ctx.recordEnvironment(client.engine.describe());
-    await client.close();
   }
 }

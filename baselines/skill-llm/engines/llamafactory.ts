@@ -45,28 +45,42 @@ function exportOptions(ctx: MethodContext<SkillLlmParams>) {
   };
 }
 
+/** Where a LLaMA-Factory step reports its progress: the training bar, or predict's status text. */
+interface StepProgress {
+  step(done: number, total: number): void;
+  status(text: string): void;
+}
+
 /**
- * Follows a Hugging Face Trainer's output: tqdm's "540/1200 [" moves the progress bar, a logged
- * "{'loss': 0.81, ...}" shows in its status; every other line goes to the run's log.
+ * Follows a Hugging Face Trainer's output: tqdm's "540/1200 [" reports progress, a logged
+ * "{'loss': 0.81, ...}" shows in the status; every other line goes to the run's log.
  */
-function followTrainer(ctx: MethodContext<SkillLlmParams>, phase: string): (line: string) => void {
-  let started = false;
-  let done = 0;
+function followTrainer(ctx: MethodContext<SkillLlmParams>, progress: StepProgress): (line: string) => void {
   return (line) => {
     const bar = /(\d+)\/(\d+) \[/.exec(line);
     if (bar) {
-      const [step, total] = [Number(bar[1]), Number(bar[2])];
-      if (!started) {
-        ctx.progress.start(phase, total, 'step');
-        started = true;
-      }
-      if (step > done) ctx.progress.advance(step - done);
-      done = Math.max(done, step);
+      progress.step(Number(bar[1]), Number(bar[2]));
       return;
     }
     const loss = /'loss': ([0-9.eE+-]+)/.exec(line);
-    if (loss) ctx.progress.status(`loss ${Number(loss[1]).toFixed(4)}`);
+    if (loss) progress.status(`loss ${Number(loss[1]).toFixed(4)}`);
     ctx.log(line);
+  };
+}
+
+/** The training bar of the run's progress, started when the Trainer first says how many steps. */
+function trainingBar(ctx: TrainContext<SkillLlmParams>): StepProgress {
+  let done = -1;
+  return {
+    step: (step, total) => {
+      if (done < 0) {
+        ctx.progress.start('llamafactory train', total, 'step');
+        done = 0;
+      }
+      if (step > done) ctx.progress.advance(step - done);
+      done = Math.max(done, step);
+    },
+    status: (text) => ctx.progress.status(text),
   };
 }
 
@@ -78,7 +92,7 @@ export async function trainWithLlamaFactory(ctx: TrainContext<SkillLlmParams>): 
   exportSkillLlm(dir, { train: ctx.train }, exportOptions(ctx));
   await runCommand(commandFor(ctx.params.llamafactory.train_command, 'train.yaml'), {
     cwd: dir,
-    onLine: followTrainer(ctx, 'llamafactory train'),
+    onLine: followTrainer(ctx, trainingBar(ctx)),
     logFile: join(dir, 'train.log'),
     signal: ctx.signal,
   });
@@ -118,11 +132,13 @@ export async function* llamaFactoryAnswers(
     exportSkillLlm(dir, { [ctx.split]: ctx.splitSentences }, exportOptions(ctx));
     await runCommand(commandFor(ctx.params.llamafactory.predict_command, `predict-${ctx.split}.yaml`), {
       cwd: dir,
-      onLine: followTrainer(ctx, `llamafactory predict ${ctx.split}`),
+      onLine: followTrainer(ctx, {
+        step: (step, total) => ctx.status(`llamafactory predict ${step}/${total}`),
+        status: (text) => ctx.status(text),
+      }),
       logFile: join(dir, `predict-${ctx.split}.log`),
       signal: ctx.signal,
     });
-    ctx.progress.start(`predict ${ctx.split}`, ctx.splitSentences.length, 'sent');
   }
   const answers = readGeneratedPredictions(file, ctx.splitSentences, ctx.params.marker);
   yield* wantedAnswers(ctx.splitSentences, answers, sentences);

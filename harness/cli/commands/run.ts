@@ -93,7 +93,7 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
   handler: async (args) => {
     registerBuiltinMethods();
     await loadPlugins(args.plugin);
-    const { experiments, warnings } = loadExperimentsOrThrow(args.files);
+    const { experiments, warnings } = await loadExperimentsOrThrow(args.files);
     for (const warning of warnings) process.stderr.write(`${formatProblem(warning)}\n`);
     if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit > 0))
       throw new Error(`--limit must be a positive integer, got ${args.limit}`);
@@ -120,8 +120,8 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
           tags: experiment.tags,
         });
       }
-      // published rows are recorded with their experiment, never run
-      const runnable = plan.experiments.filter((e) => e.kind !== 'published').flatMap((e) => e.runs);
+      // published rows are recorded with their experiment, never run (they have no runs)
+      const runnable = plan.runs;
       if (args.dryRun) {
         process.stdout.write(`${formatDryRun(store, runnable)}\n`);
         return;
