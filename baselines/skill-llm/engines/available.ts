@@ -45,6 +45,15 @@ export function engineUnavailable(params: SkillLlmParams, baseDir: string): stri
         return `no LoRA adapter at ${resolve(baseDir, params.lora)} (params.lora)`;
       return undefined;
     }
+    case 'llama-cpp':
+      for (const [name, file] of [
+        ['model', params.model],
+        ['lora', params.lora],
+      ]) {
+        if (file && !existsSync(resolve(baseDir, file)))
+          return `no GGUF file at ${resolve(baseDir, file)} (params.${name})`;
+      }
+      return llmUnavailable(kitConfig(params), baseDir);
     default:
       return llmUnavailable(kitConfig(params), baseDir);
   }
