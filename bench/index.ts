@@ -6,11 +6,13 @@
 import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
 import { runScoringBench } from './scoring.ts';
+import { runSkillLlmBench } from './skill-llm.ts';
 
 const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boolean }[]> = {
   scoring: () => runScoringBench(),
   report: () => runReportBench(),
   neural: () => runNeuralBench(),
+  'skill-llm': () => runSkillLlmBench(),
 };
 
 const wanted = process.argv.slice(2);
