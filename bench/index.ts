@@ -3,6 +3,7 @@
  * numbers with the target and, where a baseline exists, the ratio to it measured in the same run
  * or recorded with how it was measured. The exit code is 1 when a target is missed.
  */
+import { runLlmBench } from './llm.ts';
 import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
 import { runScoringBench } from './scoring.ts';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boo
   report: () => runReportBench(),
   neural: () => runNeuralBench(),
   'skill-llm': () => runSkillLlmBench(),
+  llm: () => runLlmBench(),
 };
 
 const wanted = process.argv.slice(2);

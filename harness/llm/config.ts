@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { fileSha256 } from './file-hash.ts';
 import { priceTable } from './prices.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -86,4 +87,20 @@ export function llmUnavailable(config: LlmConfig, baseDir: string): string | und
   if (config.lora_path && !existsSync(resolvePath(config.lora_path, baseDir)))
     return `no LoRA adapter at ${resolvePath(config.lora_path, baseDir)}`;
   return undefined;
+}
+
+/**
+ * What the run key must cover beyond the params: the server a default base URL resolves to, or
+ * the bytes of the model and adapter files. Never the key.
+ */
+export function llmFingerprint(config: LlmConfig, baseDir: string): Record<string, string> {
+  if (config.engine === 'openai') return { 'llm.base_url': resolveBaseUrl(config) };
+  const fingerprint: Record<string, string> = {};
+  const model = resolvePath(config.model_path!, baseDir);
+  if (existsSync(model)) fingerprint['llm.model_sha256'] = fileSha256(model);
+  if (config.lora_path) {
+    const lora = resolvePath(config.lora_path, baseDir);
+    if (existsSync(lora)) fingerprint['llm.lora_sha256'] = fileSha256(lora);
+  }
+  return fingerprint;
 }

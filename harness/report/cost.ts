@@ -7,9 +7,9 @@ import type { RunRecord } from '../runner/types.ts';
 import type { CostRow } from './model-types.ts';
 import { summarizeSeeds } from './seed-stats.ts';
 
-/** Summary metrics that describe API usage rather than quality. */
+/** Summary metrics that describe API usage rather than quality (the LLM kit logs them as `llm.*`). */
 export function isUsageMetric(name: string): boolean {
-  return /(^|[._])(tokens?|prompt_tokens|completion_tokens|total_tokens|cost|cost_usd|usd|requests|api_calls)([._]|$)/i.test(
+  return /(^|[._])(tokens?|prompt_tokens|completion_tokens|total_tokens|cost|cost_usd|usd|requests|api_calls|cache_hits|latency_ms_mean|latency_ms_max)([._]|$)/i.test(
     name,
   );
 }

@@ -16,7 +16,6 @@ import { loadMethod } from '../methods/registry.ts';
 import { captureEnvironment } from '../tracking/environment.ts';
 import type { RunStore } from '../tracking/store.ts';
 import { describeError } from '../util/errors.ts';
-import { llmAnswerMetrics } from './llm-metrics.ts';
 import { prefixMetrics } from './metric-names.ts';
 import { PredictionLog } from './prediction-log.ts';
 import { scoreSplit } from './score-split.ts';
@@ -203,25 +202,21 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
 
     setPhase('score');
     const started = performance.now();
-    // the scores of an earlier attempt go; what the method logged while training or predicting
-    // (API usage) stays
+    // the scores of an earlier attempt go; what the method logged while training or predicting stays
     store.clearSummaryMetrics(
       run.id,
       splits.map((split) => `${split}.`),
     );
     for (const split of splits) {
-      const predictions = predictionsBySplit.get(split)!;
-      const { metrics, report } = scoreSplit(data[split], predictions);
+      const { metrics, report } = scoreSplit(data[split], predictionsBySplit.get(split)!);
       const now = Date.now();
       store.logMetrics(
         run.id,
-        Object.entries(prefixMetrics(split, { ...metrics, ...llmAnswerMetrics(predictions) })).map(
-          ([name, value]) => ({
-            name,
-            value,
-            timestamp: now,
-          }),
-        ),
+        Object.entries(prefixMetrics(split, metrics)).map(([name, value]) => ({
+          name,
+          value,
+          timestamp: now,
+        })),
       );
       const path = join(artifactDir, 'scores', `${split}.json`);
       mkdirSync(dirname(path), { recursive: true });

@@ -3,7 +3,7 @@ import { alignSpan, alignTarget } from '../../baselines/skill-llm/align.ts';
 import { parseAnswer } from '../../baselines/skill-llm/parse-answer.ts';
 import { readAnswer } from '../../baselines/skill-llm/read-answer.ts';
 import type { Prediction } from '../../harness/data/types.ts';
-import { llmAnswerMetrics } from '../../harness/runner/llm-metrics.ts';
+import { llmAnswerMetrics } from '../../harness/runner/score-split.ts';
 
 const sentence = (text: string) => ({ id: 'test:0', tokens: text.split(' ') });
 const lenient = { align: 'lenient', dropDuplicates: false } as const;

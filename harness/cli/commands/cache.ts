@@ -1,9 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { CACHE_PREFIX } from '../../llm/cache-key.ts';
 import { summarizeCache } from '../../llm/cache-stats.ts';
+import { openExistingStore } from '../../tracking/open-store.ts';
 import { formatTable } from '../../util/table.ts';
 import type { StoreArgs } from '../options.ts';
-import { openExistingStore } from '../store-access.ts';
 
 interface StatsArgs extends StoreArgs {
   format: 'table' | 'json';
