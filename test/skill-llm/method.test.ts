@@ -125,4 +125,35 @@ test('import engine: scores an existing generated_predictions.jsonl and checks i
   t.is(metrics['test.llm.unaligned'], 1);
   t.is(metrics['test.llm.unparsable'], 0);
   t.is(metrics['test.set.overall.precision'], 1);
+
+  // a run on the first sentences of the split (--limit) reads their lines of the whole file
+  const limited = await run(
+    skillLlmSpec(
+      dir,
+      { engine: 'import', predictions: { test: 'generated_predictions.jsonl' } },
+      'import-10',
+      {
+        train: 0,
+        dev: 0,
+        test: 10,
+      },
+    ),
+  );
+  t.is(limited.status, 'finished', limited.message);
+  t.is(store.summaryMetrics(limited.run.id)['test.llm.answers'], 10);
+  // more sentences than lines: a clear error
+  const long = await run(
+    skillLlmSpec(
+      dir,
+      { engine: 'import', predictions: { test: 'generated_predictions.jsonl' } },
+      'import-30',
+      {
+        train: 0,
+        dev: 0,
+        test: 30,
+      },
+    ),
+  );
+  t.is(long.status, 'failed');
+  t.regex(long.message ?? '', /25 predictions, but the run has 30 sentences and no line for test:25/);
 });

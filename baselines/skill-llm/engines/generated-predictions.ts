@@ -6,9 +6,11 @@ import { parseAnswer } from '../parse-answer.ts';
 
 /**
  * Reads LLaMA-Factory's generated_predictions.jsonl (one {"prompt"?, "predict", "label"} per
- * line, in the order of the split's records) and returns the answers in sentence order. The
- * file must have one line per sentence; where lines carry the label, each must be the gold
- * answer of its sentence (with this marker), which catches a file of another split or order.
+ * line, in the order of the split's records) and returns the answers in sentence order. A file
+ * with one line per sentence is read in order; a longer one (the whole split, while the run sees
+ * part of it: --limit, a subset) by each sentence's line in the split (`test:977` is line 977).
+ * Where lines carry the label, each must be the gold answer of its sentence (with this marker),
+ * which catches a file of another split or order.
  */
 export function readGeneratedPredictions(
   path: string,
@@ -16,18 +18,24 @@ export function readGeneratedPredictions(
   marker: string,
 ): string[] {
   const lines = readJsonl(path);
-  if (lines.length !== sentences.length) {
-    throw new InputError(
-      `${lines.length} predictions for ${sentences.length} sentences (a file of another split, or cut short?)`,
-      path,
-    );
-  }
-  return lines.map(({ line, value }, index) => {
+  const lineOf = (sentence: Sentence, position: number): number =>
+    lines.length === sentences.length
+      ? position
+      : Number(sentence.id.slice(sentence.id.lastIndexOf(':') + 1));
+  return sentences.map((sentence, position) => {
+    const index = lineOf(sentence, position);
+    if (!Number.isInteger(index) || index >= lines.length) {
+      throw new InputError(
+        `${lines.length} predictions, but the run has ${sentences.length} sentences and no line for ${sentence.id} (a file of another split, or cut short?)`,
+        path,
+      );
+    }
+    const { line, value } = lines[index];
     const record = value as { predict?: unknown; label?: unknown };
     if (typeof record?.predict !== 'string') throw new InputError('no "predict" string', path, line);
-    if (typeof record.label === 'string' && !sameAnswer(record.label, sentences[index], marker)) {
+    if (typeof record.label === 'string' && !sameAnswer(record.label, sentence, marker)) {
       throw new InputError(
-        `the label is not the gold answer of ${sentences[index].id} (another split, order or marker?)`,
+        `the label is not the gold answer of ${sentence.id} (another split, order or marker?)`,
         path,
         line,
       );
