@@ -112,13 +112,16 @@ test('import engine: scores an existing generated_predictions.jsonl and checks i
     /generated_predictions.jsonl:\d+: the label is not the gold answer of dev:\d+ /,
   );
 
-  const outcome = await run(
-    skillLlmSpec(dir, { engine: 'import', predictions: { test: 'generated_predictions.jsonl' } }, 'import', {
-      train: 0,
-      dev: 0,
-      test: 25,
-    }),
-  );
+  // the test split only, its first n sentences
+  const importTest = (key: string, n: number) =>
+    run(
+      skillLlmSpec(dir, { engine: 'import', predictions: { test: 'generated_predictions.jsonl' } }, key, {
+        train: 0,
+        dev: 0,
+        test: n,
+      }),
+    );
+  const outcome = await importTest('import', 25);
   t.is(outcome.status, 'finished', outcome.message);
   const metrics = store.summaryMetrics(outcome.run.id);
   t.is(metrics['test.llm.answers'], 25);
@@ -127,33 +130,11 @@ test('import engine: scores an existing generated_predictions.jsonl and checks i
   t.is(metrics['test.set.overall.precision'], 1);
 
   // a run on the first sentences of the split (--limit) reads their lines of the whole file
-  const limited = await run(
-    skillLlmSpec(
-      dir,
-      { engine: 'import', predictions: { test: 'generated_predictions.jsonl' } },
-      'import-10',
-      {
-        train: 0,
-        dev: 0,
-        test: 10,
-      },
-    ),
-  );
+  const limited = await importTest('import-10', 10);
   t.is(limited.status, 'finished', limited.message);
   t.is(store.summaryMetrics(limited.run.id)['test.llm.answers'], 10);
   // more sentences than lines: a clear error
-  const long = await run(
-    skillLlmSpec(
-      dir,
-      { engine: 'import', predictions: { test: 'generated_predictions.jsonl' } },
-      'import-30',
-      {
-        train: 0,
-        dev: 0,
-        test: 30,
-      },
-    ),
-  );
+  const long = await importTest('import-30', 30);
   t.is(long.status, 'failed');
   t.regex(long.message ?? '', /25 predictions, but the run has 30 sentences and no line for test:25/);
 });

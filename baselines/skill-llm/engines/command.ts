@@ -18,6 +18,8 @@ export interface CommandOptions {
 export function runCommand(command: readonly string[], options: CommandOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     const log = createWriteStream(options.logFile, { flags: 'a' });
+    // a log that cannot be written must not take the process down; the output still streams
+    log.on('error', () => {});
     const tail: string[] = [];
     const child = spawn(command[0], command.slice(1), {
       cwd: options.cwd,
@@ -42,19 +44,19 @@ export function runCommand(command: readonly string[], options: CommandOptions):
     };
     child.stdout.on('data', reader());
     child.stderr.on('data', reader());
+    // settle only when the log is flushed and closed, so nothing writes after the caller goes on
+    const settle = (error?: Error) => log.end(() => (error ? reject(error) : resolve()));
     child.on('error', (error) => {
-      log.end();
-      reject(
+      settle(
         (error as NodeJS.ErrnoException).code === 'ENOENT'
           ? new Error(`command not found: ${command[0]}`)
           : error,
       );
     });
     child.on('close', (code, signal) => {
-      log.end();
-      if (code === 0) resolve();
+      if (code === 0) settle();
       else
-        reject(
+        settle(
           new Error(
             `${command.join(' ')} exited with ${code ?? signal} (log: ${options.logFile}); last output:\n${tail.join('\n')}`,
           ),
