@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { goldAnswer, serializeAnswer } from '../../baselines/skill-llm/format.ts';
@@ -65,6 +65,19 @@ test('llamafactory engine: trains, predicts with a stand-in command, streams pro
   const predictions = store.predictions(outcome.run.id, 'test');
   t.is(predictions[3].raw, 'I am not sure.');
   t.is(predictions[3].issues?.[0].kind, 'unparsable');
+});
+
+test('llamafactory engine: a killed training resumes from its newest checkpoint', async (t) => {
+  const { dir, store, run } = runnerFor(t);
+  const output = join(store.artifactRoot(), 'resumed', 'llamafactory', 'saves', 'lora', 'sft');
+  for (const step of [2, 10, 4]) mkdirSync(join(output, `checkpoint-${step}`), { recursive: true });
+  const params = { llamafactory: { train_command: standIn, predict_command: standIn } };
+  const outcome = await run(skillLlmSpec(dir, params, 'resumed', { train: 5, dev: 0, test: 5 }));
+  t.is(outcome.status, 'finished', outcome.message);
+  t.is(
+    JSON.parse(readFileSync(join(output, 'adapter_config.json'), 'utf8')).resumed_from,
+    'saves/lora/sft/checkpoint-10',
+  );
 });
 
 test('llamafactory engine: a failing command fails the run with its output; a missing one skips it', async (t) => {

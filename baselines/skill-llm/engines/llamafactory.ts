@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Sentence } from '../../../harness/data/types.ts';
 import type { MethodContext, PredictContext, TrainContext } from '../../../harness/methods/method.ts';
-import { exportSkillLlm } from '../export.ts';
+import { type ExportOptions, exportSkillLlm } from '../export.ts';
 import type { SkillLlmParams } from '../params.ts';
 import { ADAPTER_DIR, PAPER_BASE_MODEL, predictionDir } from '../recipe.ts';
 import { commandFor, runCommand } from './command.ts';
@@ -26,7 +26,7 @@ function baseModel(ctx: MethodContext<SkillLlmParams>): string {
   return model.startsWith('.') || model.startsWith('/') ? resolve(ctx.baseDir, model) : model;
 }
 
-function exportOptions(ctx: MethodContext<SkillLlmParams>) {
+function exportOptions(ctx: MethodContext<SkillLlmParams>): ExportOptions {
   const { params } = ctx;
   return {
     marker: params.marker,
@@ -89,7 +89,18 @@ export async function trainWithLlamaFactory(ctx: TrainContext<SkillLlmParams>): 
   if (ctx.params.lora) return;
   const dir = workDir(ctx);
   if (existsSync(join(dir, ADAPTER_DIR, 'adapter_config.json'))) return;
-  exportSkillLlm(dir, { train: ctx.train }, exportOptions(ctx));
+  const options = exportOptions(ctx);
+  const checkpoint = latestCheckpoint(join(dir, ADAPTER_DIR));
+  if (checkpoint) {
+    // a killed training goes on from its last checkpoint (save_steps) instead of starting over
+    options.train = {
+      ...options.train,
+      resume_from_checkpoint: join(ADAPTER_DIR, checkpoint),
+      overwrite_output_dir: false,
+    };
+    ctx.log(`resuming LLaMA-Factory training from ${checkpoint}`);
+  }
+  exportSkillLlm(dir, { train: ctx.train }, options);
   await runCommand(commandFor(ctx.params.llamafactory.train_command, 'train.yaml'), {
     cwd: dir,
     onLine: followTrainer(ctx, trainingBar(ctx)),
@@ -97,6 +108,16 @@ export async function trainWithLlamaFactory(ctx: TrainContext<SkillLlmParams>): 
     signal: ctx.signal,
   });
   logLossCurve(ctx, join(dir, ADAPTER_DIR, 'trainer_log.jsonl'));
+}
+
+/** The Trainer's newest checkpoint-<step> folder in the output folder, if any. */
+function latestCheckpoint(outputDir: string): string | undefined {
+  if (!existsSync(outputDir)) return undefined;
+  const steps = readdirSync(outputDir)
+    .map((name) => /^checkpoint-(\d+)$/.exec(name))
+    .filter((match) => match !== null)
+    .map((match) => Number(match[1]));
+  return steps.length ? `checkpoint-${Math.max(...steps)}` : undefined;
 }
 
 /**
