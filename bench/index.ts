@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- scoring report neural]`: every benchmark, or the ones named. Each prints its
+ * `npm run bench [-- scoring report neural startup]`: every benchmark, or the ones named. Each prints its
  * numbers with the target and, where a baseline exists, the ratio to it measured in the same run
  * or recorded with how it was measured. The exit code is 1 when a target is missed.
  */
@@ -8,12 +8,14 @@ import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
 import { runScoringBench } from './scoring.ts';
 import { runSkillLlmBench } from './skill-llm.ts';
+import { runStartupBench } from './startup.ts';
 
 const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boolean }[]> = {
   scoring: () => runScoringBench(),
   report: () => runReportBench(),
   neural: () => runNeuralBench(),
   'skill-llm': () => runSkillLlmBench(),
+  startup: () => runStartupBench(),
   llm: () => runLlmBench(),
 };
 

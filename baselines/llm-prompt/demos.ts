@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Label, Sentence } from '../../harness/data/types.ts';
 import { mulberry32, type Random } from '../../harness/eval/prng.ts';
+import type { LlmClient } from '../../harness/llm/client.ts';
 import { resolvePath } from '../../harness/llm/config.ts';
 import { sha256 } from '../../harness/util/hash.ts';
 import type { LlmPromptParams } from './params.ts';
@@ -59,7 +60,31 @@ export function demoPool(
 const hasLabel = (sentence: Sentence, label: Label) => sentence.spans.some((span) => span.label === label);
 
 /** Chooses the demonstrations of each test sentence for one layer (label). */
-export type DemoChooser = (test: Sentence) => Sentence[];
+export type DemoChooser = (test: Sentence) => Sentence[] | Promise<Sentence[]>;
+
+/** Pool indices by falling similarity to a test sentence (ties in pool order). */
+export type Ranker = (test: Sentence) => number[] | Promise<number[]>;
+
+export function tfidfRanker(pool: readonly Sentence[]): Ranker {
+  const index = new TfidfIndex(pool.map((sentence) => sentence.tokens));
+  return (test) => index.ranked(test.tokens);
+}
+
+/** Cosine similarity of embeddings of the space-joined sentences (every vector cached in the store). */
+export async function embeddingRanker(pool: readonly Sentence[], client: LlmClient): Promise<Ranker> {
+  const unit = (vector: number[]) => {
+    const norm = Math.hypot(...vector) || 1;
+    return vector.map((value) => value / norm);
+  };
+  const poolVectors = (await client.embed(pool.map((sentence) => sentence.tokens.join(' ')))).map(unit);
+  return async (test) => {
+    const [query] = (await client.embed([test.tokens.join(' ')])).map(unit);
+    return poolVectors
+      .map((vector, index) => ({ index, dot: vector.reduce((sum, value, i) => sum + value * query[i], 0) }))
+      .sort((a, b) => b.dot - a.dot || a.index - b.index)
+      .map((entry) => entry.index);
+  };
+}
 
 export function demoChooser(
   pool: readonly Sentence[],
@@ -68,6 +93,7 @@ export function demoChooser(
   label: Label,
   baseDir: string,
   seed: number,
+  ranker: Ranker,
 ): DemoChooser {
   const k = params.shots;
   const positives = pool.filter((sentence) => hasLabel(sentence, label));
@@ -86,12 +112,11 @@ export function demoChooser(
     const fixed = shuffle(chosen, random);
     return () => fixed;
   }
-  const index = new TfidfIndex(pool.map((sentence) => sentence.tokens));
-  return (test) => {
+  return async (test) => {
     const nearest: Sentence[] = [];
     let positive = 0;
     let negative = 0;
-    for (const i of index.ranked(test.tokens)) {
+    for (const i of await ranker(test)) {
       const sentence = pool[i];
       if (sentence.id === test.id) continue;
       if (hasLabel(sentence, label) ? positive++ < k : negative++ < k) nearest.push(sentence);

@@ -2,12 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sentence } from '../../harness/data/types.ts';
 import { llmFingerprint, llmUnavailable, resolvePath } from '../../harness/llm/config.ts';
-import { createRunClient, decodingOf } from '../../harness/llm/engines.ts';
+import { createRunClient, decodingOf, USAGE_FILE } from '../../harness/llm/engines.ts';
+import { UsageLedger } from '../../harness/llm/usage.ts';
 import type { Method } from '../../harness/methods/method.ts';
 import { sha256File } from '../../harness/util/hash.ts';
 import { mapConcurrent } from '../../harness/util/semaphore.ts';
-import { demoChooser, demoPool } from './demos.ts';
-import { type LlmPromptParams, llmPromptParams } from './params.ts';
+import { demoChooser, demoPool, embeddingRanker, tfidfRanker } from './demos.ts';
+import { embeddingsConfig, type LlmPromptParams, llmPromptParams } from './params.ts';
 import { type Layer, predictSentence } from './predict.ts';
 
 /** The demonstration pool chosen by train(), kept for predict() in a later process. */
@@ -45,7 +46,7 @@ export const llmPromptMethod: Method<LlmPromptParams, DemoSentences> = {
   },
 
   describe: (params) => ({
-    parameters: params.llm.model ?? params.llm.model_path,
+    model: params.llm.model ?? params.llm.model_path,
     setup: `${params.demos === 'positives-only' ? `${2 * params.shots} positive` : `${params.shots}+${params.shots}`}-shot ${params.demos} demonstrations, ${params.style} style, ${params.layers.join(' + ')}`,
     backend: params.llm.engine,
   }),
@@ -65,32 +66,38 @@ export const llmPromptMethod: Method<LlmPromptParams, DemoSentences> = {
 
   async *predict(ctx, sentences, { pool, train }) {
     const { params } = ctx;
-    const layers: Layer[] = params.layers.map((label) => ({
-      label,
-      // one layer asking for SKILL is the original's wording (skills, knowledge, competencies)
-      target: params.layers.length === 1 && label === 'SKILL' ? 'all' : label,
-      choose: demoChooser(pool, train, params, label, ctx.baseDir, ctx.seed),
-    }));
-    const client = createRunClient(params.llm, ctx);
+    // one ledger for the chat and the embeddings client: they keep the same usage file
+    const usage = new UsageLedger(join(ctx.artifactDir, USAGE_FILE));
+    const client = createRunClient(params.llm, ctx, usage);
+    const embeddings = embeddingsConfig(params);
+    const embedder = embeddings && createRunClient(embeddings, ctx, usage);
     const decoding = decodingOf(params.llm, ctx.seed);
     const concurrency = params.llm.engine === 'llama-cpp' ? 1 : params.llm.concurrency;
     try {
+      const ranker = embedder ? await embeddingRanker(pool, embedder) : tfidfRanker(pool);
+      const layers: Layer[] = params.layers.map((label) => ({
+        label,
+        // one layer asking for SKILL is the original's wording (skills, knowledge, competencies)
+        target: params.layers.length === 1 && label === 'SKILL' ? 'all' : label,
+        choose: demoChooser(pool, train, params, label, ctx.baseDir, ctx.seed, ranker),
+      }));
       for await (const prediction of mapConcurrent(sentences, concurrency, (sentence) =>
         predictSentence(client, decoding, params, layers, sentence),
       )) {
         yield prediction;
-        const usage = client.usage.totals;
+        const { requests, cache_hits, cost_usd } = usage.totals;
         ctx.status(
-          `${usage.requests} requests, ${usage.cache_hits} cached${usage.cost_usd ? `, $${usage.cost_usd.toFixed(3)}` : ''}`,
+          `${requests} requests, ${cache_hits} cached${cost_usd ? `, $${cost_usd.toFixed(3)}` : ''}`,
         );
       }
     } finally {
-      for (const [name, value] of Object.entries(client.usage.metrics())) ctx.tracker.logMetric(name, value);
+      for (const [name, value] of Object.entries(usage.metrics())) ctx.tracker.logMetric(name, value);
       ctx.recordEnvironment(
         Object.fromEntries(
           Object.entries(client.engine.describe()).map(([name, value]) => [`llm_${name}`, value]),
         ),
       );
+      await embedder?.close();
       await client.close();
     }
   },

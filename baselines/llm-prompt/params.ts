@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LABELS } from '../../harness/data/types.ts';
-import { llmConfig } from '../../harness/llm/config.ts';
+import { type LlmConfig, llmConfig } from '../../harness/llm/config.ts';
 
 export const llmPromptParams = z
   .object({
@@ -14,8 +14,18 @@ export const llmPromptParams = z
      * `random`: one fixed draw for the whole run (seeded), or `demo_file`; `positives-only`: 2k random positives
      */
     demos: z.enum(['knn', 'random', 'positives-only']).default('knn'),
-    /** how `knn` measures similarity (TF-IDF cosine over lowercased tokens) */
-    similarity: z.enum(['tfidf']).default('tfidf'),
+    /** how `knn` measures similarity: TF-IDF cosine over lowercased tokens, or cosine of embeddings from `embeddings` */
+    similarity: z.enum(['tfidf', 'embeddings']).default('tfidf'),
+    /** an OpenAI-compatible /embeddings endpoint for `similarity: embeddings` */
+    embeddings: z
+      .object({
+        model: z.string().min(1),
+        /** default: OPENAI_BASE_URL, else api.openai.com */
+        base_url: z.string().url().optional(),
+        api_key_env: z.string().default('OPENAI_API_KEY'),
+      })
+      .strict()
+      .optional(),
     /** train sentence ids (JSON, line numbers) the demonstrations come from; default: a seeded sample of pool_size */
     pool_file: z.string().min(1).optional(),
     pool_size: z.number().int().positive().default(500),
@@ -37,6 +47,20 @@ export const llmPromptParams = z
       .refine((list) => new Set(list).size === list.length, 'each label once')
       .default(['SKILL']),
   })
-  .strict();
+  .strict()
+  .superRefine((params, ctx) => {
+    if (params.similarity === 'embeddings' && !params.embeddings)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['embeddings'],
+        message: 'similarity: embeddings needs embeddings: { model }',
+      });
+  });
 
 export type LlmPromptParams = z.infer<typeof llmPromptParams>;
+
+/** The kit config of the embeddings endpoint (undefined unless `similarity: embeddings`). */
+export function embeddingsConfig(params: LlmPromptParams): LlmConfig | undefined {
+  if (params.similarity !== 'embeddings' || !params.embeddings) return undefined;
+  return llmConfig.parse({ engine: 'openai', ...params.embeddings, concurrency: params.llm.concurrency });
+}

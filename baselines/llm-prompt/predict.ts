@@ -22,7 +22,7 @@ export async function predictSentence(
 ): Promise<Prediction> {
   const results: LayerResult[] = [];
   for (const layer of layers) {
-    const messages = layerMessages(params, layer.target, layer.label, layer.choose(sentence), sentence);
+    const messages = layerMessages(params, layer.target, layer.label, await layer.choose(sentence), sentence);
     results.push(await askLayer(client, decoding, params, messages, sentence, layer.label));
   }
   return {

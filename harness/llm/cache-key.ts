@@ -8,7 +8,11 @@ import type { ChatRequest } from './types.ts';
 
 export const CACHE_PREFIX = 'llm/';
 
-export function cacheKey(identity: Record<string, string>, request: ChatRequest): string {
+/** `request`: a ChatRequest, or `{ embedding: text }`. */
+export function cacheKey(
+  identity: Record<string, string>,
+  request: ChatRequest | { embedding: string },
+): string {
   const hash = sha256(canonicalJson({ identity, request }));
   return `${CACHE_PREFIX}${identity.engine}/${identity.model}/${hash}`;
 }

@@ -71,17 +71,64 @@ export class LlmClient {
   }
 
   private async ask(request: ChatRequest): Promise<ChatAnswer> {
-    const signal = this.options.signal ?? new AbortController().signal;
     const started = performance.now();
+    const { value: answer, attempts } = await this.send((signal) => this.engine.complete(request, signal));
+    const latencyMs = performance.now() - started;
+    const price = priceOf(answer.model, this.options.prices);
+    this.usage.add({
+      prompt_tokens: answer.usage.promptTokens,
+      completion_tokens: answer.usage.completionTokens,
+      cost_usd: price ? costUsd(price, answer.usage.promptTokens, answer.usage.completionTokens) : 0,
+      latency_ms_total: latencyMs,
+      latency_ms_max: latencyMs,
+      answered: 1,
+    });
+    return { ...answer, cached: false, latencyMs, attempts };
+  }
+
+  /**
+   * Embedding vectors of texts (engines that have them: openai's /embeddings), each cached like a
+   * chat answer; the uncached ones are sent in batches of `batchSize`.
+   */
+  async embed(texts: readonly string[], batchSize = 64): Promise<number[][]> {
+    const { engine } = this;
+    if (!engine.embed)
+      throw new LlmError({ kind: 'fatal', message: `the ${engine.kind} engine has no embeddings` });
+    this.identity ??= engine.identity();
+    const identity = await this.identity;
+    const keys = texts.map((text) => cacheKey(identity, { embedding: text }));
+    const vectors: (number[] | undefined)[] = keys.map((key) => {
+      const hit = this.options.cache?.get(key);
+      if (hit !== undefined) this.usage.add({ cache_hits: 1 });
+      return hit === undefined ? undefined : (JSON.parse(hit) as number[]);
+    });
+    const missing = [...new Set(texts.filter((_, i) => vectors[i] === undefined))];
+    for (let from = 0; from < missing.length; from += batchSize) {
+      const batch = missing.slice(from, from + batchSize);
+      const { value } = await this.semaphore.run(() => this.send((signal) => engine.embed!(batch, signal)));
+      this.usage.add({ prompt_tokens: value.promptTokens, answered: 1 });
+      for (const [i, text] of batch.entries())
+        this.options.cache?.set(cacheKey(identity, { embedding: text }), JSON.stringify(value.vectors[i]));
+      const byText = new Map(batch.map((text, i) => [text, value.vectors[i]]));
+      texts.forEach((text, i) => {
+        vectors[i] ??= byText.get(text);
+      });
+    }
+    return vectors as number[][];
+  }
+
+  /** One request through the budget and the retry helper; failures come out as LlmError. */
+  private async send<T>(call: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; attempts: number }> {
+    const signal = this.options.signal ?? new AbortController().signal;
     let attempts = 0;
     try {
-      const answer = await withRetry(
+      const value = await withRetry(
         async (attempt) => {
           attempts = attempt;
           signal.throwIfAborted();
           this.spend();
           try {
-            return await this.engine.complete(request, signal);
+            return await call(signal);
           } catch (error) {
             this.usage.add({ failed_requests: 1 });
             throw error;
@@ -100,17 +147,7 @@ export class LlmClient {
             ),
         },
       );
-      const latencyMs = performance.now() - started;
-      const price = priceOf(answer.model, this.options.prices);
-      this.usage.add({
-        prompt_tokens: answer.usage.promptTokens,
-        completion_tokens: answer.usage.completionTokens,
-        cost_usd: price ? costUsd(price, answer.usage.promptTokens, answer.usage.completionTokens) : 0,
-        latency_ms_total: latencyMs,
-        latency_ms_max: latencyMs,
-        answered: 1,
-      });
-      return { ...answer, cached: false, latencyMs, attempts };
+      return { value, attempts };
     } catch (error) {
       if (error instanceof LlmError) {
         error.attempts = attempts;

@@ -19,7 +19,12 @@ export const USAGE_FILE = 'llm-usage.json';
  * A client for one run: the run's cache, signal and log, usage kept in the artifact folder,
  * the config's limits. Close it when predicting ends (frees a local model).
  */
-export function createRunClient(config: LlmConfig, ctx: MethodContext<unknown>): LlmClient {
+export function createRunClient(
+  config: LlmConfig,
+  ctx: MethodContext<unknown>,
+  /** share one ledger between a run's clients (chat and embeddings): they write the same file */
+  usage = new UsageLedger(join(ctx.artifactDir, USAGE_FILE)),
+): LlmClient {
   return new LlmClient({
     engine: createEngine(config, ctx.baseDir),
     cache: ctx.cache,
@@ -27,7 +32,7 @@ export function createRunClient(config: LlmConfig, ctx: MethodContext<unknown>):
     requestBudget: config.request_budget,
     backoff: { maxAttempts: config.max_attempts, maxDelayMs: config.max_backoff_s * 1000 },
     prices: config.prices,
-    usage: new UsageLedger(join(ctx.artifactDir, USAGE_FILE)),
+    usage,
     signal: ctx.signal,
     log: (message) => ctx.log(message),
   });

@@ -66,14 +66,10 @@ export class OpenAiEngine implements LlmEngine {
         { signal },
       );
       const choice = completion.choices?.[0];
-      if (!choice || typeof choice.message?.content !== 'string') {
-        throw new LlmError({
-          kind: 'transient',
-          message: 'the server answered without a message (choices[0].message.content)',
-        });
-      }
+      if (!choice) throw new LlmError({ kind: 'transient', message: 'the server answered without choices' });
       return {
-        text: choice.message.content,
+        // no content (a refusal, a filtered answer) is an empty answer: the method's format check decides
+        text: choice.message?.content ?? '',
         model: completion.model || this.config.model!,
         usage: {
           promptTokens: completion.usage?.prompt_tokens ?? 0,
@@ -81,6 +77,28 @@ export class OpenAiEngine implements LlmEngine {
         },
         finishReason: choice.finish_reason ?? 'unknown',
       };
+    } catch (error) {
+      throw this.toLlmError(error, signal);
+    }
+  }
+
+  async embed(
+    texts: readonly string[],
+    signal: AbortSignal,
+  ): Promise<{ vectors: number[][]; promptTokens: number }> {
+    try {
+      const response = await this.client.embeddings.create(
+        // floats: base64 (the SDK's default) is not served by every compatible server
+        { model: this.config.model!, input: [...texts], encoding_format: 'float' },
+        { signal },
+      );
+      const vectors = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+      if (vectors.length !== texts.length)
+        throw new LlmError({
+          kind: 'transient',
+          message: `asked ${texts.length} embeddings, got ${vectors.length}`,
+        });
+      return { vectors, promptTokens: response.usage?.prompt_tokens ?? 0 };
     } catch (error) {
       throw this.toLlmError(error, signal);
     }

@@ -67,6 +67,11 @@ export interface LlmEngine {
   describe(): Record<string, string | number | boolean>;
   /** One request, no retries (the client retries). Throws LlmError. */
   complete(request: ChatRequest, signal: AbortSignal): Promise<EngineAnswer>;
+  /** Embedding vectors of texts, in order (engines with an embeddings endpoint). Throws LlmError. */
+  embed?(
+    texts: readonly string[],
+    signal: AbortSignal,
+  ): Promise<{ vectors: number[][]; promptTokens: number }>;
   /** frees models and connections */
   close(): Promise<void>;
 }

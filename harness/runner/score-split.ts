@@ -1,4 +1,9 @@
-import type { Prediction, PredictionIssueKind, Sentence } from '../data/types.ts';
+import {
+  PREDICTION_ISSUE_KINDS,
+  type Prediction,
+  type PredictionIssueKind,
+  type Sentence,
+} from '../data/types.ts';
 import { scoreAll } from '../eval/score.ts';
 import { flattenScore, type ScoreJson } from './metric-names.ts';
 
@@ -18,22 +23,13 @@ export function scoreSplit(
   };
 }
 
-const ISSUE_KINDS: PredictionIssueKind[] = [
-  'unparsable',
-  'repaired',
-  'unaligned-span',
-  'invalid-bio',
-  'retried',
-  'truncated',
-];
-
 /**
  * `issues.<kind>`: how many predictions have that issue (format failures, re-asks, unaligned
  * spans), for methods that write model text; nothing for the others.
  */
 export function issueCounts(predictions: readonly Prediction[]): Record<string, number> {
   if (!predictions.some((prediction) => prediction.raw !== undefined || prediction.issues?.length)) return {};
-  const counts = Object.fromEntries(ISSUE_KINDS.map((kind) => [`issues.${kind}`, 0]));
+  const counts = Object.fromEntries(PREDICTION_ISSUE_KINDS.map((kind) => [`issues.${kind}`, 0]));
   for (const prediction of predictions) {
     for (const kind of new Set(prediction.issues?.map((issue) => issue.kind)))
       counts[`issues.${kind}`] = (counts[`issues.${kind}`] ?? 0) + 1;

@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Prediction } from '../data/types.ts';
-import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from '../runner/types.ts';
 import { sha256File } from '../util/hash.ts';
 import { LATEST_MIGRATION, migrate } from './migrations.ts';
+import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from './types.ts';
 
 export interface ExperimentInfo {
   name: string;
@@ -478,21 +478,19 @@ export class RunStore {
   // ---- LLM response cache ------------------------------------------------------------------
 
   cacheGet(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM llm_cache WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
-    if (row) {
-      this.db
-        .prepare('UPDATE llm_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ?')
-        .run(new Date().toISOString(), key);
-    }
+    // a one-statement read and hit count (RETURNING): a hit is one write, a miss none
+    const row = this.statement(
+      'UPDATE llm_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ? RETURNING value',
+    ).get(new Date().toISOString(), key) as { value: string } | undefined;
     return row?.value;
   }
 
   cacheSet(key: string, value: string): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO llm_cache (key, value, created_at) VALUES (?, ?, ?)')
-      .run(key, value, new Date().toISOString());
+    this.statement('INSERT OR REPLACE INTO llm_cache (key, value, created_at) VALUES (?, ?, ?)').run(
+      key,
+      value,
+      new Date().toISOString(),
+    );
   }
 
   /** Every cache entry's key, size and hit count (for `skillbench cache stats`). */

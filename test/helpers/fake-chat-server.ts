@@ -22,15 +22,37 @@ export type FakeReply =
 export interface FakeChatServer {
   baseUrl: string;
   calls: ChatCall[];
+  /** the inputs of each embeddings request */
+  embeddingCalls: string[][];
   close(): Promise<void>;
 }
 
+/**
+ * `answer` decides each chat reply; `embed` (optional) gives the vector of one text for
+ * POST .../embeddings (its inputs are recorded in `embeddingCalls`).
+ */
 export async function startFakeChatServer(
   answer: (call: ChatCall, index: number) => FakeReply,
+  embed?: (text: string) => number[],
 ): Promise<FakeChatServer> {
   const calls: ChatCall[] = [];
+  const embeddingCalls: string[][] = [];
   const server: Server = createServer(async (request, response) => {
     try {
+      if (request.url?.endsWith('/embeddings') && embed) {
+        const { input } = JSON.parse(await readBody(request)) as { input: string[] };
+        embeddingCalls.push(input);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            object: 'list',
+            model: 'embed',
+            data: input.map((text, index) => ({ object: 'embedding', index, embedding: embed(text) })),
+            usage: { prompt_tokens: input.length, total_tokens: input.length },
+          }),
+        );
+        return;
+      }
       const call = {
         ...(JSON.parse(await readBody(request)) as ChatCall),
         authorization: request.headers.authorization,
@@ -75,6 +97,7 @@ export async function startFakeChatServer(
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     calls,
+    embeddingCalls,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -175,7 +175,52 @@ export function writeRandomGguf(path: string, options: RandomGgufOptions = {}): 
     );
   }
 
-  let state = (options.seed ?? 7) >>> 0 || 1;
+  return writeGguf(path, metadata, shapes, options.seed ?? 7);
+}
+
+export interface RandomLoraOptions {
+  /** must match the base model's */
+  embedding?: number;
+  layers?: number;
+  rank?: number;
+  alpha?: number;
+  seed?: number;
+}
+
+/**
+ * Writes a LoRA adapter GGUF for a model of writeRandomGguf: random low-rank updates of every
+ * layer's attention q and v projections (lora_a: [n_in, rank], lora_b: [rank, n_out] in ggml order).
+ */
+export function writeRandomLoraGguf(path: string, options: RandomLoraOptions = {}): number {
+  const embedding = options.embedding ?? 64;
+  const layers = options.layers ?? 2;
+  const rank = options.rank ?? 4;
+  const metadata: [string, MetaValue][] = [
+    ['general.architecture', { type: ValueType.String, value: 'llama' }],
+    ['general.type', { type: ValueType.String, value: 'adapter' }],
+    ['adapter.type', { type: ValueType.String, value: 'lora' }],
+    ['adapter.lora.alpha', { type: ValueType.Float32, value: options.alpha ?? 16 }],
+  ];
+  const shapes: [string, number[], 'ones' | 'random'][] = [];
+  for (let layer = 0; layer < layers; layer++) {
+    for (const target of ['attn_q', 'attn_v']) {
+      shapes.push(
+        [`blk.${layer}.${target}.weight.lora_a`, [embedding, rank], 'random'],
+        [`blk.${layer}.${target}.weight.lora_b`, [rank, embedding], 'random'],
+      );
+    }
+  }
+  return writeGguf(path, metadata, shapes, options.seed ?? 11);
+}
+
+/** GGUF v3: header, metadata, tensor infos, then the F32 tensor data, each aligned. */
+function writeGguf(
+  path: string,
+  metadata: [string, MetaValue][],
+  shapes: [string, number[], 'ones' | 'random'][],
+  seed: number,
+): number {
+  let state = seed >>> 0 || 1;
   const uniform = () => {
     // xorshift32: deterministic weights in [-0.1, 0.1)
     state ^= state << 13;

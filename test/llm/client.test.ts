@@ -195,3 +195,31 @@ test('availability: OpenAI needs the key variable, a self-hosted server and a pr
   t.regex(llmUnavailable(local, '/nowhere') ?? '', /no GGUF model at \/nowhere\/absent.gguf/);
   t.throws(() => llmConfig.parse({ engine: 'openai' }), { message: /needs a model name/ });
 });
+
+test('embeddings: vectors in order, each text asked once and cached', async (t) => {
+  const server = await startFakeChatServer(
+    () => ({ content: 'unused' }),
+    (text) => [text.length, text.includes('Python') ? 1 : 0],
+  );
+  t.teardown(() => server.close());
+  const { cache } = storeCache();
+  const client = new LlmClient({
+    engine: createEngine(config(server.baseUrl, { model: 'embed-test' }), '.'),
+    cache,
+    concurrency: 2,
+    backoff: FAST_BACKOFF,
+  });
+  const vectors = await client.embed(['a Python job', 'xy', 'a Python job'], 2);
+  t.deepEqual(vectors, [
+    [12, 1],
+    [2, 0],
+    [12, 1],
+  ]);
+  t.deepEqual(server.embeddingCalls, [['a Python job', 'xy']]);
+  t.deepEqual(await client.embed(['xy', 'new']), [
+    [2, 0],
+    [3, 0],
+  ]);
+  t.deepEqual(server.embeddingCalls.at(-1), ['new']);
+  t.is(client.usage.totals.cache_hits, 1);
+});

@@ -4,6 +4,7 @@ import { summarizeCache } from '../../llm/cache-stats.ts';
 import { openExistingStore } from '../../tracking/open-store.ts';
 import { formatTable } from '../../util/table.ts';
 import type { StoreArgs } from '../options.ts';
+import type { CommandBody } from './index.ts';
 
 interface StatsArgs extends StoreArgs {
   format: 'table' | 'json';
@@ -79,9 +80,7 @@ const clear: CommandModule<StoreArgs, ClearArgs> = {
   },
 };
 
-export const cacheCommand: CommandModule<StoreArgs, StoreArgs> = {
-  command: 'cache',
-  describe: 'the LLM response cache: stats, clear',
+export const cacheCommand: CommandBody<StoreArgs, StoreArgs> = {
   builder: (yargs) =>
     yargs
       .command(stats)

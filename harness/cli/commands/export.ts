@@ -3,6 +3,7 @@ import { type ExportSplit, exportSkillLlm } from '../../../baselines/skill-llm/e
 import { DEFAULT_INSTRUCTIONS, DEFAULT_MARKER } from '../../../baselines/skill-llm/format.ts';
 import { PAPER_BASE_MODEL } from '../../../baselines/skill-llm/recipe.ts';
 import { loadDataset, SKILLSPAN_SPLITS } from '../../data/datasets.ts';
+import type { CommandBody } from './index.ts';
 
 interface SkillLlmExportArgs {
   split: ExportSplit[];
@@ -53,9 +54,7 @@ const skillLlm: CommandModule<object, SkillLlmExportArgs> = {
 };
 
 /** `skillbench export <format>`: datasets in other tools' formats. */
-export const exportCommand: CommandModule<object, object> = {
-  command: 'export <format>',
-  describe: 'write datasets in other tools\u2019 formats (skill-llm)',
+export const exportCommand: CommandBody<object, object> = {
   builder: (yargs) => yargs.command(skillLlm).demandCommand(1, 'Name a format (skill-llm).'),
   handler: () => {},
 };
