@@ -7,12 +7,14 @@ import { runLlmBench } from './llm.ts';
 import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
 import { runScoringBench } from './scoring.ts';
+import { runSkillLlmBench } from './skill-llm.ts';
 import { runStartupBench } from './startup.ts';
 
 const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boolean }[]> = {
   scoring: () => runScoringBench(),
   report: () => runReportBench(),
   neural: () => runNeuralBench(),
+  'skill-llm': () => runSkillLlmBench(),
   startup: () => runStartupBench(),
   llm: () => runLlmBench(),
 };

@@ -35,6 +35,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./data.ts')).dataCommand as CommandBody,
   },
   {
+    command: 'export <format>',
+    describe: 'write datasets in other tools\u2019 formats (skill-llm: LLaMA-Factory files and YAML)',
+    load: async () => (await import('./export.ts')).exportCommand as CommandBody,
+  },
+  {
     command: 'validate <paths..>',
     describe: 'check experiment files and show the runs they expand to',
     load: async () => (await import('./validate.ts')).validateCommand as CommandBody,
