@@ -273,10 +273,15 @@ export class RunStore {
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(values);
   }
 
-  /** Records the cluster job a run was submitted as, or its latest state (null clears it). */
+  /**
+   * Records the cluster job a run was submitted as, or its latest state (null clears it). A run
+   * handed to a cluster is no longer claimed by a local process (see reapAbandonedRuns).
+   */
   setRunJob(id: number, job: RunJob | null): void {
     this.db
-      .prepare('UPDATE runs SET executor = ?, job_id = ?, job_state = ? WHERE id = ?')
+      .prepare(
+        'UPDATE runs SET executor = ?, job_id = ?, job_state = ?, pid = NULL, host = NULL WHERE id = ?',
+      )
       .run(job?.executor ?? null, job?.id ?? null, job?.state ?? null, id);
   }
 

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { collectCommand } from './collect.ts';
 import { dataCommand } from './data.ts';
 import { mlflowCommand } from './mlflow.ts';
 import { modelCommand } from './model.ts';
@@ -8,6 +9,7 @@ import { runsCommand } from './runs.ts';
 import { scoreCommand } from './score.ts';
 import { tokenizeCommand } from './tokenize.ts';
 import { validateCommand } from './validate.ts';
+import { workerCommand } from './worker.ts';
 
 /** Every CLI command, one file each under harness/cli/commands/. */
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types
@@ -21,4 +23,6 @@ export const commands: CommandModule<any, any>[] = [
   modelCommand,
   tokenizeCommand,
   reportCommand,
+  collectCommand,
+  workerCommand,
 ];

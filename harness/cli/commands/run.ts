@@ -5,6 +5,7 @@ import { registerBuiltinMethods } from '../../../baselines/index.ts';
 import { loadExperimentsOrThrow } from '../../experiments/load.ts';
 import { planRuns } from '../../experiments/plan.ts';
 import { formatProblem } from '../../experiments/problems.ts';
+import type { ExecutorName } from '../../experiments/schema.ts';
 import { loadPlugins } from '../../methods/plugins.ts';
 import { warmReportCache } from '../../report/warm-cache.ts';
 import { DEFAULT_OUTPUTS, writeReportFile } from '../../report/write-report.ts';
@@ -13,11 +14,13 @@ import { ProgressBoard } from '../../runner/progress.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
 import { runPlan } from '../../runner/runner.ts';
 import { formatRunSummary } from '../../runner/summary-table.ts';
+import type { RunRecord } from '../../runner/types.ts';
 import { mirrorRunIfConfigured } from '../../tracking/mlflow/mirror.ts';
 import { StoreMlflowSource } from '../../tracking/mlflow/store-source.ts';
 import { RunStore } from '../../tracking/store.ts';
 import { describeError } from '../../util/errors.ts';
-import type { StoreArgs } from '../options.ts';
+import { defaultWorkDir, type StoreArgs } from '../options.ts';
+import { byExecutor, pluginPaths, startSlurmRuns } from '../slurm-run.ts';
 
 export interface RunArgs extends StoreArgs {
   files: string[];
@@ -31,6 +34,9 @@ export interface RunArgs extends StoreArgs {
   plugin: string[];
   report: boolean;
   reportOut?: string;
+  executor?: ExecutorName;
+  workDir?: string;
+  detach: boolean;
 }
 
 export const DEFAULT_EXPERIMENTS = 'experiments/table2';
@@ -78,6 +84,20 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
       .option('report-out', {
         type: 'string',
         describe: `where the report goes (default ${DEFAULT_OUTPUTS.html})`,
+      })
+      .option('executor', {
+        choices: ['local', 'slurm'] as const,
+        describe:
+          "where runs execute: local (this process) or slurm (array jobs); default: each file's `executor`, else local",
+      })
+      .option('work-dir', {
+        type: 'string',
+        describe: 'slurm: a folder every node sees at the same path (default: the store folder)',
+      })
+      .option('detach', {
+        type: 'boolean',
+        default: false,
+        describe: 'slurm: submit and return; `skillbench collect` brings the results in later',
       }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     registerBuiltinMethods();
@@ -103,9 +123,15 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
         });
       }
       // published rows are recorded with their experiment, never run
-      const runnable = plan.experiments.filter((e) => e.kind !== 'published').flatMap((e) => e.runs);
+      const toRun = byExecutor(
+        plan.experiments.filter((e) => e.kind !== 'published'),
+        args.executor,
+      );
+      const runnable = toRun.local.flatMap((e) => e.runs);
       if (args.dryRun) {
-        process.stdout.write(`${formatDryRun(store, runnable)}\n`);
+        process.stdout.write(
+          `${formatDryRun(store, [...runnable, ...toRun.slurm.flatMap((e) => e.runs)])}\n`,
+        );
         return;
       }
       const controller = new AbortController();
@@ -128,21 +154,38 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
       // with MLFLOW_TRACKING_URI set, each finished or failed run is mirrored; a server that is
       // down only costs a one-line warning (`skillbench mlflow sync` catches up later)
       const mlflowSource = new StoreMlflowSource(store);
+      const afterRun = async (run: RunRecord) => {
+        if (args.report) prepareReport(store, run.id, (line) => board.print(line));
+        await mirrorRunIfConfigured(mlflowSource, run.key, { log: (line) => board.print(line) });
+      };
+      // Slurm runs are submitted first, so they run while this process does the local ones
+      const slurm =
+        toRun.slurm.length > 0
+          ? await startSlurmRuns(toRun.slurm, {
+              store,
+              workDir: args.workDir ?? defaultWorkDir(args.store),
+              plugins: pluginPaths(args.plugin),
+              force: args.force,
+              detach: args.detach,
+              board,
+              signal: controller.signal,
+              afterRun,
+            })
+          : undefined;
       const outcomes = await runPlan(runnable, {
         store,
         board,
         signal: controller.signal,
         force: args.force,
         jobs: args.jobs,
-        afterRun: async (run) => {
-          if (args.report) prepareReport(store, run.id, (line) => board.print(line));
-          await mirrorRunIfConfigured(mlflowSource, run.key, { log: (line) => board.print(line) });
-        },
-      }).finally(() => {
-        process.off('SIGINT', onInterrupt);
-        process.off('SIGTERM', onInterrupt);
-        board.stop();
-      });
+        afterRun,
+      })
+        .then(async (local) => [...(slurm?.done ?? []), ...((await slurm?.follow()) ?? []), ...local])
+        .finally(() => {
+          process.off('SIGINT', onInterrupt);
+          process.off('SIGTERM', onInterrupt);
+          board.stop();
+        });
       if (args.format === 'json') {
         process.stdout.write(
           `${JSON.stringify(
@@ -154,7 +197,7 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
       } else {
         process.stdout.write(`${formatRunSummary(store, outcomes, (performance.now() - started) / 1000)}\n`);
       }
-      if (args.report && !controller.signal.aborted) {
+      if (args.report && !controller.signal.aborted && !(args.detach && slurm?.queued)) {
         const report = writeReportAfterRun(args.store, args.reportOut);
         if (report) await attachReportToMirroredRuns(store, mlflowSource, report, outcomes);
       }
@@ -193,7 +236,7 @@ function formatDryRun(
 }
 
 /** The report is the last step: if it fails, every run is already in the store, so say so and go on. */
-function writeReportAfterRun(storePath: string, out: string | undefined): string | undefined {
+export function writeReportAfterRun(storePath: string, out: string | undefined): string | undefined {
   try {
     const written = writeReportFile({ storePath, out });
     process.stdout.write(`report: ${written.path}\n`);
@@ -212,7 +255,7 @@ function writeReportAfterRun(storePath: string, out: string | undefined): string
  * (a snapshot in each run's artifact folder, so later reports do not change what was recorded)
  * and is mirrored with them.
  */
-async function attachReportToMirroredRuns(
+export async function attachReportToMirroredRuns(
   store: RunStore,
   source: StoreMlflowSource,
   reportPath: string,
@@ -233,7 +276,7 @@ async function attachReportToMirroredRuns(
  * Re-scores a finished run for the report right away (tens of milliseconds), so the report at the
  * end only reads. A problem here is reported and costs nothing but speed later.
  */
-function prepareReport(store: RunStore, runId: number, log: (line: string) => void): void {
+export function prepareReport(store: RunStore, runId: number, log: (line: string) => void): void {
   try {
     for (const problem of warmReportCache(store, [runId]).problems) log(`note: report cache: ${problem}`);
   } catch (error) {

@@ -28,6 +28,8 @@ export const ENDED_STATES = new Set([
   'PREEMPTED',
   'BOOT_FAIL',
   'DEADLINE',
+  // not Slurm's: the task is known to none of squeue, scontrol and sacct any more (see taskStates)
+  'UNKNOWN',
 ]);
 
 export class SlurmOutputError extends Error {}
