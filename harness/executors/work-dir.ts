@@ -12,11 +12,19 @@
  *   <work>/logs/<job id>_<task>.log  a task's stdout and stderr
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Resources } from '../experiments/schema.ts';
 import type { RunSpec } from '../runner/types.ts';
 import type { ExperimentInfo } from '../tracking/store.ts';
+
+/**
+ * The work directory when none is given: the store's folder, so that runs keep their artifacts in
+ * the same place (<folder>/artifacts/<key>) whichever executor ran them.
+ */
+export function defaultWorkDir(storePath: string): string {
+  return dirname(resolve(storePath));
+}
 
 export interface RunTicket {
   spec: RunSpec;

@@ -2,16 +2,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { collectRuns, followRuns } from '../../executors/slurm/executor.ts';
-import { WorkDir } from '../../executors/work-dir.ts';
+import { defaultWorkDir, WorkDir } from '../../executors/work-dir.ts';
+import { writeReportFile } from '../../report/write-report.ts';
 import type { RunOutcome } from '../../runner/execute-run.ts';
 import { ProgressBoard } from '../../runner/progress.ts';
+import { prepareReport } from '../../runner/session.ts';
 import { formatRunSummary } from '../../runner/summary-table.ts';
 import { mirrorRunIfConfigured } from '../../tracking/mlflow/mirror.ts';
 import { StoreMlflowSource } from '../../tracking/mlflow/store-source.ts';
 import { RunStore } from '../../tracking/store.ts';
-import { InputError } from '../../util/errors.ts';
-import { defaultWorkDir, type StoreArgs } from '../options.ts';
-import { prepareReport, writeReportAfterRun } from './run.ts';
+import { describeError, InputError } from '../../util/errors.ts';
+import type { StoreArgs } from '../options.ts';
 
 interface CollectArgs extends StoreArgs {
   workDir?: string;
@@ -53,7 +54,7 @@ export const collectCommand: CommandModule<StoreArgs, CollectArgs> = {
     const board = new ProgressBoard(process.stderr);
     const mlflowSource = new StoreMlflowSource(store);
     const afterRun = async (run: { id: number; key: string }) => {
-      if (args.report) prepareReport(store, run.id, (line) => board.print(line));
+      if (args.report) await prepareReport(store, run.id, (line: string) => board.print(line));
       await mirrorRunIfConfigured(mlflowSource, run.key, { log: (line) => board.print(line) });
     };
     const controller = new AbortController();
@@ -95,7 +96,18 @@ export const collectCommand: CommandModule<StoreArgs, CollectArgs> = {
       }
       board.stop();
       process.stdout.write(`${formatRunSummary(store, outcomes, (performance.now() - started) / 1000)}\n`);
-      if (args.report) writeReportAfterRun(args.store, args.reportOut);
+      if (args.report) {
+        try {
+          process.stdout.write(
+            `report: ${writeReportFile({ storePath: args.store, out: args.reportOut }).path}\n`,
+          );
+        } catch (error) {
+          process.stderr.write(
+            `skillbench: the report could not be written (${describeError(error)}); retry with \`skillbench report\`\n`,
+          );
+          process.exitCode = 1;
+        }
+      }
       if (outcomes.some((outcome) => outcome.status === 'failed')) process.exitCode = 1;
     } finally {
       process.off('SIGINT', onInterrupt);

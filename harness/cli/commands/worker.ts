@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { WorkDir } from '../../executors/work-dir.ts';
+import { defaultWorkDir, WorkDir } from '../../executors/work-dir.ts';
 import { runWorker } from '../../executors/worker.ts';
-import { defaultWorkDir, type StoreArgs } from '../options.ts';
+import type { StoreArgs } from '../options.ts';
 
 interface WorkerArgs extends StoreArgs {
   key: string;

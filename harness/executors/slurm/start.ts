@@ -1,16 +1,16 @@
 /**
- * The run and collect commands' Slurm side: submit (or follow what is already queued), follow with
+ * The run session's Slurm side: submit (or follow what is already queued), follow with
  * the progress board until the tasks end, or return at once with --detach.
  */
 import { delimiter, resolve } from 'node:path';
-import { followRuns, submitRuns } from '../executors/slurm/executor.ts';
-import { WorkDir } from '../executors/work-dir.ts';
-import type { PlannedExperiment } from '../experiments/plan.ts';
-import type { ExecutorName } from '../experiments/schema.ts';
-import type { RunOutcome } from '../runner/execute-run.ts';
-import type { ProgressBoard } from '../runner/progress.ts';
-import type { RunRecord } from '../runner/types.ts';
-import type { RunStore } from '../tracking/store.ts';
+import type { PlannedExperiment } from '../../experiments/plan.ts';
+import type { ExecutorName } from '../../experiments/schema.ts';
+import type { RunOutcome } from '../../runner/execute-run.ts';
+import type { ProgressBoard } from '../../runner/progress.ts';
+import type { RunRecord } from '../../runner/types.ts';
+import type { RunStore } from '../../tracking/store.ts';
+import { WorkDir } from '../work-dir.ts';
+import { followRuns, submitRuns } from './executor.ts';
 
 /** Splits the experiments between executors: `--executor` for all, else each file's own choice. */
 export function byExecutor(
