@@ -61,7 +61,7 @@ const journalEvent = z.discriminatedUnion('event', [
       }),
     ),
   }),
-  z.strictObject({ event: z.literal('clear-summary'), at }),
+  z.strictObject({ event: z.literal('clear-summary'), at, prefixes: z.array(z.string()).optional() }),
   z.strictObject({
     event: z.literal('artifact'),
     at,
@@ -134,7 +134,7 @@ export interface ReplayTarget {
   updateRun(id: number, update: RunUpdate): void;
   logParams(id: number, params: Record<string, string | number | boolean>): void;
   logMetrics(id: number, points: readonly MetricPoint[]): void;
-  clearSummaryMetrics(id: number): void;
+  clearSummaryMetrics(id: number, namePrefixes?: readonly string[]): void;
   putArtifact(id: number, row: ArtifactRow): void;
   savePredictions(
     id: number,
@@ -160,7 +160,7 @@ export function replayEvent(event: JournalEvent, target: ReplayTarget, runId: nu
       target.logMetrics(runId, event.points);
       break;
     case 'clear-summary':
-      target.clearSummaryMetrics(runId);
+      target.clearSummaryMetrics(runId, event.prefixes);
       break;
     case 'artifact':
       target.putArtifact(runId, event.artifact);
@@ -298,8 +298,8 @@ export class JournalRun implements RunWriter {
     this.write({ event: 'metrics', points: [...points] });
   }
 
-  clearSummaryMetrics(): void {
-    this.write({ event: 'clear-summary' });
+  clearSummaryMetrics(_id: number, namePrefixes?: readonly string[]): void {
+    this.write({ event: 'clear-summary', prefixes: namePrefixes && [...namePrefixes] });
   }
 
   addArtifact(_id: number, name: string, path: string): ArtifactRow {
