@@ -12,6 +12,7 @@ import type { Resources } from '../../experiments/schema.ts';
 import { getMethod } from '../../methods/registry.ts';
 import type { RunOutcome } from '../../runner/execute-run.ts';
 import type { ProgressBoard } from '../../runner/progress.ts';
+import { describeOutcome } from '../../runner/runner.ts';
 import type { RunRecord, RunSpec } from '../../runner/types.ts';
 import type { RunStore } from '../../tracking/store.ts';
 import { projectPath } from '../../util/paths.ts';
@@ -266,7 +267,12 @@ export async function followRuns(specs: readonly RunSpec[], options: FollowOptio
         message: run.status === 'skipped' ? run.skipReason : run.error?.message,
       };
       outcomes.set(spec.key, outcome);
-      follow.line.close(describeEnded(spec, outcome, result?.task));
+      follow.line.close(
+        describeOutcome(
+          `${spec.experiment} s${spec.seed}${result?.task ? ` (Slurm ${result.task.id} ${result.task.state})` : ''}`,
+          outcome,
+        ),
+      );
       await options.afterRun?.(run);
     }
     if (pending.size > 0) await sleep(options.pollMs ?? 1000, options.signal);
@@ -297,20 +303,6 @@ function showProgress(path: string, follow: FollowedLine): void {
     follow.line.advance(event.done - follow.done);
     follow.done = event.done;
     if (event.status) follow.line.status(event.status);
-  }
-}
-
-function describeEnded(spec: RunSpec, outcome: RunOutcome, task: TaskState | undefined): string {
-  const label = `${spec.experiment} s${spec.seed}${task ? ` (Slurm ${task.id} ${task.state})` : ''}`;
-  switch (outcome.status) {
-    case 'finished':
-      return `✓ ${label}: finished`;
-    case 'skipped':
-      return `- ${label}: skipped: ${outcome.message}`;
-    case 'interrupted':
-      return `! ${label}: interrupted; rerun to resume`;
-    default:
-      return `✗ ${label}: ${outcome.status}: ${outcome.message?.split('\n')[0]}`;
   }
 }
 
