@@ -3,7 +3,7 @@
  * late) is recorded as TIMEOUT and finishes on the next `run` from its checkpoint. In its own file
  * so that its minute of waiting overlaps the other test files.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { projectPath } from '../../harness/util/paths.ts';
