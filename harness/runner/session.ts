@@ -174,7 +174,10 @@ export async function runExperiments(options: SessionOptions): Promise<SessionRe
         },
       );
       const followed = (await slurm?.follow()) ?? [];
-      result.outcomes = [...(slurm?.done ?? []), ...followed, ...local];
+      const order = new Map(plan.runs.map((spec, index) => [spec.key, index]));
+      result.outcomes = [...(slurm?.done ?? []), ...followed, ...local].sort(
+        (a, b) => (order.get(a.spec.key) ?? 0) - (order.get(b.spec.key) ?? 0),
+      );
       result.queued = (slurm?.queued ?? 0) - followed.length;
     } finally {
       stopSignals();
