@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- scoring report neural slurm]`: every benchmark but the opt-in ones (slurm), or
- * the ones named. Each prints its
+ * `npm run bench [-- scoring report neural startup slurm]`: every benchmark but the opt-in ones
+ * (slurm), or the ones named. Each prints its
  * numbers with the target and, where a baseline exists, the ratio to it measured in the same run
  * or recorded with how it was measured. The exit code is 1 when a target is missed.
  */
@@ -8,11 +8,13 @@ import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
 import { runScoringBench } from './scoring.ts';
 import { runSlurmBench } from './slurm.ts';
+import { runStartupBench } from './startup.ts';
 
 const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boolean }[]> = {
   scoring: () => runScoringBench(),
   report: () => runReportBench(),
   neural: () => runNeuralBench(),
+  startup: () => runStartupBench(),
   slurm: () => runSlurmBench(),
 };
 /** Benches that take minutes run only when named (`npm run bench -- slurm`). */

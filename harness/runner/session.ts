@@ -15,10 +15,11 @@ import { type Plan, type PlannedRun, type PlanOptions, planRuns } from '../exper
 import type { Problem } from '../experiments/problems.ts';
 import type { ExecutorName } from '../experiments/schema.ts';
 import { loadPlugins } from '../methods/plugins.ts';
+import type { ReportFormat } from '../report/outputs.ts';
 import { mirrorRunIfConfigured } from '../tracking/mlflow/mirror.ts';
 import { StoreMlflowSource } from '../tracking/mlflow/store-source.ts';
-import { DEFAULT_STORE_PATH } from '../tracking/open-store.ts';
 import { RunStore } from '../tracking/store.ts';
+import { DEFAULT_STORE_PATH } from '../tracking/store-path.ts';
 import { describeError } from '../util/errors.ts';
 import type { RunOutcome } from './execute-run.ts';
 import { ProgressBoard } from './progress.ts';
@@ -38,8 +39,8 @@ export interface SessionOptions extends PlanOptions {
   force?: boolean;
   /** runs at a time in this process */
   jobs?: number;
-  /** write the HTML report at the end (default true); `out` overrides its path */
-  report?: boolean | { out?: string };
+  /** write the report at the end (default true: HTML at reports/out/index.html) */
+  report?: boolean | { out?: string; format?: ReportFormat };
   /** stops the session at the next safe point (runs in progress are marked interrupted) */
   signal?: AbortSignal;
   /**
@@ -187,10 +188,10 @@ export async function runExperiments(options: SessionOptions): Promise<SessionRe
     result.seconds = (performance.now() - started) / 1000;
     result.interrupted = controller.signal.aborted;
     if (report && !result.interrupted && result.queued === 0) {
-      const out = typeof report === 'object' ? report.out : undefined;
+      const { out, format } = typeof report === 'object' ? report : {};
       try {
         const { writeReportFile } = await import('../report/write-report.ts');
-        result.reportPath = writeReportFile({ storePath, out }).path;
+        result.reportPath = writeReportFile({ storePath, out, format }).path;
         await attachReportToMirroredRuns(store, mlflowSource, result.reportPath, result.outcomes);
       } catch (error) {
         // the last step: every run is already in the store

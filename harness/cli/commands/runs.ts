@@ -9,6 +9,7 @@ import { InputError } from '../../util/errors.ts';
 import { formatTable, percent } from '../../util/table.ts';
 import type { StoreArgs } from '../options.ts';
 import { parseRunId } from '../store-access.ts';
+import type { CommandBody } from './index.ts';
 
 const STATUSES: RunStatus[] = ['pending', 'running', 'finished', 'failed', 'skipped', 'interrupted'];
 
@@ -198,9 +199,7 @@ const exportCommand: CommandModule<StoreArgs, IdArgs & { out: string }> = {
   },
 };
 
-export const runsCommand: CommandModule<StoreArgs, StoreArgs> = {
-  command: 'runs',
-  describe: 'inspect the tracking store: ls, show, rm, export',
+export const runsCommand: CommandBody<StoreArgs, StoreArgs> = {
   builder: (yargs) =>
     yargs
       .command(ls)
