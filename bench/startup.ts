@@ -54,7 +54,7 @@ export function runStartupBench(): StartupResult[] {
     console.log(`note: the build failed, so the CLI runs through tsx:\n${build.stderr}`);
   const samples = COMMANDS.map(() => [] as number[]);
   for (let round = 0; round < ROUNDS; round++) {
-    COMMANDS.forEach((command, i) => samples[i].push(cpuSeconds(command.args, PER_ROUND)));
+    for (const [i, command] of COMMANDS.entries()) samples[i].push(cpuSeconds(command.args, PER_ROUND));
   }
   const baseline = median(samples[0]);
   console.log(`${COMMANDS[0].name}: ${(baseline * 1000).toFixed(0)} ms CPU (the baseline)`);
