@@ -36,8 +36,6 @@ export interface Submission {
   done: RunOutcome[];
   /** run key -> task id, for every run now queued or running (new submissions and earlier ones) */
   tasks: Map<string, string>;
-  /** the array jobs sbatch accepted in this call */
-  jobIds: string[];
 }
 
 /** sbatch options for a resource block. */
@@ -84,7 +82,6 @@ export async function submitRuns(
   const { store, workDir } = options;
   const done: RunOutcome[] = [];
   const tasks = new Map<string, string>();
-  const jobIds: string[] = [];
   const specs = experiments.flatMap((experiment) => experiment.runs);
   const known = await collectRuns(
     store,
@@ -156,7 +153,6 @@ export async function submitRuns(
       resources: experiment.resources,
       submittedAt: new Date().toISOString(),
     });
-    jobIds.push(jobId);
     keys.forEach((key, index) => {
       const id = `${jobId}_${index}`;
       tasks.set(key, id);
@@ -164,7 +160,7 @@ export async function submitRuns(
     });
     options.log(`submitted ${experiment.name}: ${keys.length} run(s) as Slurm array job ${jobId}`);
   }
-  return { done, tasks, jobIds };
+  return { done, tasks };
 }
 
 /** --force: everything the run wrote goes (journal, artifacts, store rows), so it starts over. */
@@ -195,6 +191,15 @@ export async function collectRuns(
   keys: readonly string[] = workDir.runKeys(),
 ): Promise<Map<string, CollectedRun>> {
   const latest = workDir.latestTasks();
+  // a head killed between sbatch and writing the job record: the worker's journal names its task
+  for (const key of keys) {
+    if (latest.has(key)) continue;
+    const attempts = readJournal(workDir.journalPath(key)).events.filter(
+      (event) => event.event === 'attempt',
+    );
+    const job = attempts.at(-1)?.job;
+    if (job) latest.set(key, job);
+  }
   // ask Slurm only about tasks whose end the store has not seen yet
   const wanted = new Set<string>();
   for (const key of keys) {
