@@ -59,8 +59,8 @@ export function runStartupBench(): StartupResult[] {
   const baseline = median(samples[0]);
   console.log(`${COMMANDS[0].name}: ${(baseline * 1000).toFixed(0)} ms CPU (the baseline)`);
   const results: StartupResult[] = [];
-  COMMANDS.forEach((command, i) => {
-    if (command.target === undefined) return;
+  for (const [i, command] of COMMANDS.entries()) {
+    if (command.target === undefined) continue;
     const cpu = median(samples[i]);
     const ratio = cpu / baseline;
     const pass = ratio <= command.target;
@@ -68,6 +68,6 @@ export function runStartupBench(): StartupResult[] {
     console.log(
       `${command.name}: ${(cpu * 1000).toFixed(0)} ms CPU = ${ratio.toFixed(1)}x node -e 0 (target <= ${command.target}x) ${pass ? 'ok' : 'MISSED'}`,
     );
-  });
+  }
   return results;
 }

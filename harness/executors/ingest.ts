@@ -5,8 +5,8 @@
  * same rows, and a run is never recorded twice (runs are unique by key).
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import type { RunRecord } from '../runner/types.ts';
 import type { RunStore } from '../tracking/store.ts';
+import type { RunRecord } from '../tracking/types.ts';
 import { readJournal, replayEvent } from './journal.ts';
 import { ENDED_STATES, type TaskState } from './slurm/parse.ts';
 import type { WorkDir } from './work-dir.ts';

@@ -21,7 +21,6 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Prediction } from '../data/types.ts';
 import type { RunWriter } from '../runner/execute-run.ts';
-import type { RunRecord, RunSpec } from '../runner/types.ts';
 import {
   type ArtifactRow,
   describeArtifact,
@@ -29,6 +28,7 @@ import {
   orderPredictions,
   type RunUpdate,
 } from '../tracking/store.ts';
+import type { RunRecord, RunSpec } from '../tracking/types.ts';
 import type { WorkDir } from './work-dir.ts';
 
 const record = z.record(z.string(), z.unknown());

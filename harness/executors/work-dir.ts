@@ -15,8 +15,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Resources } from '../experiments/schema.ts';
-import type { RunSpec } from '../runner/types.ts';
 import type { ExperimentInfo } from '../tracking/store.ts';
+import type { RunSpec } from '../tracking/types.ts';
 
 /**
  * The work directory when none is given: the store's folder, so that runs keep their artifacts in

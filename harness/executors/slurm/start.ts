@@ -7,8 +7,8 @@ import type { PlannedExperiment } from '../../experiments/plan.ts';
 import type { ExecutorName } from '../../experiments/schema.ts';
 import type { RunOutcome } from '../../runner/execute-run.ts';
 import type { ProgressBoard } from '../../runner/progress.ts';
-import type { RunRecord } from '../../runner/types.ts';
 import type { RunStore } from '../../tracking/store.ts';
+import type { RunRecord } from '../../tracking/types.ts';
 import { WorkDir } from '../work-dir.ts';
 import { followRuns, submitRuns } from './executor.ts';
 
