@@ -17,7 +17,7 @@ import type { LoadedExperiment } from './load.ts';
 import { applySweepPoint, type Params, sweepPoints } from './params.ts';
 import { profileNames, resolveProfile } from './resolve.ts';
 import { type RunKeyInput, runKey } from './run-key.ts';
-import type { DatasetLimit, Published } from './schema.ts';
+import type { DatasetLimit, ExecutorName, Published, Resources } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface PlanOptions {
@@ -54,6 +54,10 @@ export interface PlannedExperiment {
   tags: string[];
   /** the profile applied (undefined when none was asked for or the experiment lacks it) */
   profile?: string;
+  /** the executor the file asks for (`--executor` overrides) */
+  executor?: ExecutorName;
+  /** what each run asks a cluster for (profile merged over experiment); not part of run keys */
+  resources: Resources;
   runs: PlannedRun[];
 }
 
@@ -242,6 +246,8 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
       published: config.published,
       tags: config.tags ?? [],
       profile: resolved.profile,
+      executor: config.executor,
+      resources: resolved.resources,
       runs,
     });
   }

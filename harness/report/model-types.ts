@@ -7,7 +7,7 @@ import type { ErrorAnalysis } from '../eval/error-analysis.ts';
 import type { ResampleUnit } from '../eval/resampling.ts';
 import type { PairedTestMethod } from '../eval/significance.ts';
 import type { Protocol } from '../experiments/schema.ts';
-import type { RunEnvironment, RunSpec, RunStatus } from '../tracking/types.ts';
+import type { RunEnvironment, RunJob, RunSpec, RunStatus } from '../tracking/types.ts';
 import type { HeadlineProtocol, TableScope } from './protocols.ts';
 
 /** Mean and sample standard deviation over seeds (sd undefined with one seed). */
@@ -121,6 +121,8 @@ export interface RunManifest {
   timings: Record<string, number>;
   startedAt?: string;
   finishedAt?: string;
+  /** the cluster job that ran it (executor slurm) */
+  job?: RunJob;
   params: Record<string, string>;
   artifacts: { name: string; sha256: string; bytes: number }[];
   /** headline total F1 of this run (fraction) */

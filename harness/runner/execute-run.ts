@@ -38,8 +38,29 @@ export interface RunOutcome {
   message?: string;
 }
 
+/**
+ * What executing a run writes to: the store itself (local executor), or a worker's journal that the
+ * head ingests into the store later (harness/executors/journal.ts).
+ */
+export type RunWriter = Pick<
+  RunStore,
+  | 'ensureRun'
+  | 'getRun'
+  | 'artifactRoot'
+  | 'resetRun'
+  | 'updateRun'
+  | 'claimRun'
+  | 'logParams'
+  | 'logMetrics'
+  | 'clearSummaryMetrics'
+  | 'addArtifact'
+  | 'savePredictions'
+  | 'cacheGet'
+  | 'cacheSet'
+>;
+
 export interface ExecuteOptions {
-  store: RunStore;
+  store: RunWriter;
   signal: AbortSignal;
   progress: Progress & { close(summary?: string): void };
   log(message: string): void;
@@ -340,7 +361,7 @@ async function predictSplit(
 }
 
 function finish(
-  store: RunStore,
+  store: RunWriter,
   spec: RunSpec,
   runId: number,
   status: RunStatus,

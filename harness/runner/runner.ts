@@ -55,7 +55,8 @@ export function describeSweepPoint(point: Record<string, unknown>): string {
     .join(' ');
 }
 
-function describeOutcome(label: string, outcome: RunOutcome): string {
+/** The line the board keeps for a run that ended. */
+export function describeOutcome(label: string, outcome: RunOutcome): string {
   switch (outcome.status) {
     case 'finished':
       return `✓ ${label}: ${outcome.cached ? 'already finished (cached)' : 'finished'}`;
@@ -64,7 +65,7 @@ function describeOutcome(label: string, outcome: RunOutcome): string {
     case 'interrupted':
       return `! ${label}: interrupted; rerun to resume`;
     default:
-      return `✗ ${label}: ${outcome.status}: ${outcome.message}`;
+      return `✗ ${label}: ${outcome.status}: ${outcome.message?.split('\n')[0]}`;
   }
 }
 

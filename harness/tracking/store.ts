@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { Prediction } from '../data/types.ts';
 import { sha256File } from '../util/hash.ts';
 import { LATEST_MIGRATION, migrate } from './migrations.ts';
-import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from './types.ts';
+import type { RunEnvironment, RunJob, RunRecord, RunSpec, RunStatus } from './types.ts';
 
 export interface ExperimentInfo {
   name: string;
@@ -80,10 +80,14 @@ interface RunRow {
   skip_reason: string | null;
   started_at: string | null;
   finished_at: string | null;
+  executor: string | null;
+  job_id: string | null;
+  job_state: string | null;
 }
 
 const RUN_COLUMNS = `r.id, r.key, e.name AS experiment, r.method, r.seed, r.profile, r.status, r.phase, r.spec_json,
-  r.environment_json, r.timings_json, r.error_message, r.error_stack, r.skip_reason, r.started_at, r.finished_at`;
+  r.environment_json, r.timings_json, r.error_message, r.error_stack, r.skip_reason, r.started_at, r.finished_at,
+  r.executor, r.job_id, r.job_state`;
 
 /**
  * The tracking store: one SQLite file (WAL, so readers never block the writer), versioned
@@ -274,6 +278,30 @@ export class RunStore {
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(values);
   }
 
+  /**
+   * Records the cluster job a run was submitted as, or its latest state (null clears it). A run
+   * handed to a cluster is no longer claimed by a local process (see reapAbandonedRuns).
+   */
+  setRunJob(id: number, job: RunJob | null): void {
+    this.db
+      .prepare(
+        'UPDATE runs SET executor = ?, job_id = ?, job_state = ?, pid = NULL, host = NULL WHERE id = ?',
+      )
+      .run(job?.executor ?? null, job?.id ?? null, job?.state ?? null, id);
+  }
+
+  /** How many bytes of the run's journal were last ingested (undefined: never). */
+  journalBytes(id: number): number | undefined {
+    return (
+      (this.statement('SELECT journal_bytes FROM runs WHERE id = ?').pluck().get(id) as number | null) ??
+      undefined
+    );
+  }
+
+  setJournalBytes(id: number, bytes: number): void {
+    this.db.prepare('UPDATE runs SET journal_bytes = ? WHERE id = ?').run(bytes, id);
+  }
+
   /** Marks a run as being run by this process (see reapAbandonedRuns). */
   claimRun(id: number): void {
     this.db.prepare('UPDATE runs SET pid = ?, host = ? WHERE id = ?').run(process.pid, hostname(), id);
@@ -410,20 +438,18 @@ export class RunStore {
   // ---- artifacts and predictions -----------------------------------------------------------
 
   addArtifact(runId: number, name: string, path: string): ArtifactRow {
-    const absolute = resolve(path);
-    const row: ArtifactRow = {
-      name,
-      path: absolute,
-      sha256: sha256File(absolute),
-      bytes: statSync(absolute).size,
-      createdAt: new Date().toISOString(),
-    };
+    const row = describeArtifact(name, path);
+    this.putArtifact(runId, row);
+    return row;
+  }
+
+  /** Records an artifact described elsewhere (a worker's journal), as it was described. */
+  putArtifact(runId: number, row: ArtifactRow): void {
     this.db
       .prepare(
         'INSERT OR REPLACE INTO artifacts (run_id, name, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
       .run(runId, row.name, row.path, row.sha256, row.bytes, row.createdAt);
-    return row;
   }
 
   artifacts(runId: number): ArtifactRow[] {
@@ -451,15 +477,7 @@ export class RunStore {
     predictions: readonly Prediction[],
     positions: ReadonlyMap<string, number>,
   ): void {
-    const ordered = new Array<Prediction>(predictions.length);
-    for (const prediction of predictions) {
-      const position = positions.get(prediction.id);
-      if (position === undefined || position >= predictions.length) {
-        throw new Error(`prediction for unknown sentence ${prediction.id}`);
-      }
-      if (ordered[position]) throw new Error(`two predictions for sentence ${prediction.id}`);
-      ordered[position] = prediction;
-    }
+    const ordered = orderPredictions(predictions, positions);
     this.db
       .prepare(
         'INSERT OR REPLACE INTO predictions (run_id, split, count, predictions_json) VALUES (?, ?, ?, ?)',
@@ -546,6 +564,35 @@ function needsMigration(path: string): boolean {
   }
 }
 
+/** Predictions in split order (positions: sentence id -> index); one per sentence, none unknown. */
+export function orderPredictions(
+  predictions: readonly Prediction[],
+  positions: ReadonlyMap<string, number>,
+): Prediction[] {
+  const ordered = new Array<Prediction>(predictions.length);
+  for (const prediction of predictions) {
+    const position = positions.get(prediction.id);
+    if (position === undefined || position >= predictions.length) {
+      throw new Error(`prediction for unknown sentence ${prediction.id}`);
+    }
+    if (ordered[position]) throw new Error(`two predictions for sentence ${prediction.id}`);
+    ordered[position] = prediction;
+  }
+  return ordered;
+}
+
+/** An artifact row for a file: absolute path, sha256, size, now. */
+export function describeArtifact(name: string, path: string): ArtifactRow {
+  const absolute = resolve(path);
+  return {
+    name,
+    path: absolute,
+    sha256: sha256File(absolute),
+    bytes: statSync(absolute).size,
+    createdAt: new Date().toISOString(),
+  };
+}
+
 function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -575,5 +622,9 @@ function toRunRecord(row: RunRow): RunRecord {
     skipReason: row.skip_reason ?? undefined,
     startedAt: row.started_at ?? undefined,
     finishedAt: row.finished_at ?? undefined,
+    job:
+      row.executor === 'slurm' && row.job_id
+        ? { executor: 'slurm', id: row.job_id, state: row.job_state ?? undefined }
+        : undefined,
   };
 }

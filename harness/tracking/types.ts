@@ -93,4 +93,14 @@ export interface RunRecord {
   error?: { message: string; stack?: string };
   skipReason?: string;
   timings: Record<string, number>;
+  /** where it ran when not in this process: the executor, the cluster's job id and its last state */
+  job?: RunJob;
+}
+
+export interface RunJob {
+  executor: 'slurm';
+  /** `<array job id>_<task id>` */
+  id: string;
+  /** Slurm's JobState when last seen: PENDING, RUNNING, COMPLETED, TIMEOUT, CANCELLED, ... */
+  state?: string;
 }

@@ -69,6 +69,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     describe: 'the LLM response cache: stats, clear',
     load: async () => (await import('./cache.ts')).cacheCommand as CommandBody,
   },
+  {
+    command: 'collect',
+    describe:
+      'bring in what Slurm jobs have done since (journals into the store, faults with their log), from any machine that sees the work directory',
+    load: async () => (await import('./collect.ts')).collectCommand as CommandBody,
+  },
+  {
+    command: 'worker <key>',
+    describe:
+      'run one run of a work directory: what each Slurm array task runs (writes its journal, not the store)',
+    load: async () => (await import('./worker.ts')).workerCommand as CommandBody,
+  },
 ];
 
 /** Global options that take a value (so that `--store x.db runs ls` finds `runs`). */

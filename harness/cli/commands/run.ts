@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { formatProblem } from '../../experiments/problems.ts';
+import type { ExecutorName } from '../../experiments/schema.ts';
 import { DEFAULT_OUTPUTS } from '../../report/outputs.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
 import { type PlannedState, runExperiments } from '../../runner/session.ts';
@@ -23,6 +24,9 @@ export interface RunArgs extends StoreArgs {
   plugin: string[];
   report: boolean;
   reportOut?: string;
+  executor?: ExecutorName;
+  workDir?: string;
+  detach: boolean;
 }
 
 export const DEFAULT_EXPERIMENTS = 'experiments/table2';
@@ -77,6 +81,20 @@ export const runCommand: CommandBody<StoreArgs, RunArgs> = {
       .option('report-out', {
         type: 'string',
         describe: `where the report goes (default ${DEFAULT_OUTPUTS.html})`,
+      })
+      .option('executor', {
+        choices: ['local', 'slurm'] as const,
+        describe:
+          "where runs execute: local (this process) or slurm (array jobs); default: each file's `executor`, else local",
+      })
+      .option('work-dir', {
+        type: 'string',
+        describe: 'slurm: a folder every node sees at the same path (default: the store folder)',
+      })
+      .option('detach', {
+        type: 'boolean',
+        default: false,
+        describe: 'slurm: submit and return; `skillbench collect` brings the results in later',
       }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit > 0))
@@ -95,6 +113,9 @@ export const runCommand: CommandBody<StoreArgs, RunArgs> = {
       jobs: args.jobs,
       report: args.report && { out: args.reportOut },
       handleSignals: true,
+      executorName: args.executor,
+      workDir: args.workDir,
+      detach: args.detach,
     });
     for (const warning of result.warnings) process.stderr.write(`${formatProblem(warning)}\n`);
     if (args.dryRun) {
