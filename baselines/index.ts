@@ -11,6 +11,8 @@ export const BUILTIN_METHODS: Readonly<Record<string, MethodLoader>> = {
   lexicon: async () => (await import('./lexicon/method.ts')).lexiconMethod,
   import: async () => (await import('./import/method.ts')).importMethod,
   'bert-tagger': async () => (await import('./bert-tagger/method.ts')).bertTaggerMethod,
+  'skill-llm': async () => (await import('./skill-llm/method.ts')).skillLlmMethod,
+  'llm-prompt': async () => (await import('./llm-prompt/method.ts')).llmPromptMethod,
 };
 
 let registered = false;

@@ -34,13 +34,15 @@ export type BioTag = 'B' | 'I' | 'O';
 /** One BIO column per label: SKILL is SkillSpan's outer layer, KNOWLEDGE the inner one. */
 export type BioLayers = Record<Label, BioTag[]>;
 
-export type PredictionIssueKind =
-  | 'unparsable'
-  | 'repaired'
-  | 'unaligned-span'
-  | 'invalid-bio'
-  | 'retried'
-  | 'truncated';
+export const PREDICTION_ISSUE_KINDS = [
+  'unparsable',
+  'repaired',
+  'unaligned-span',
+  'invalid-bio',
+  'retried',
+  'truncated',
+] as const;
+export type PredictionIssueKind = (typeof PREDICTION_ISSUE_KINDS)[number];
 
 export interface PredictionIssue {
   kind: PredictionIssueKind;

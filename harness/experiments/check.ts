@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Document } from 'yaml';
+import { readSubsetFile } from '../data/dataset-view.ts';
 import { resolveDataset } from '../data/datasets.ts';
 import type { AnyMethod } from '../methods/method.ts';
 import { describeError, InputError } from '../util/errors.ts';
@@ -232,6 +233,18 @@ function checkDatasets(context: CheckContext, report: Report): void {
         ? describeError(error)
         : `no such dataset file: ${resolve(context.dir, ref)} (paths are relative to the experiment file's folder)`;
       report(['dataset', split], message);
+    }
+  }
+  for (const [split, ref] of Object.entries(context.config.dataset?.subset ?? {})) {
+    if (typeof ref !== 'string') continue;
+    try {
+      readSubsetFile(resolve(context.dir, ref), split);
+    } catch (error) {
+      if (!(error instanceof InputError || error instanceof SyntaxError)) throw error;
+      report(
+        ['dataset', 'subset', split],
+        `${describeError(error)} (paths are relative to the experiment file's folder)`,
+      );
     }
   }
 }

@@ -6,7 +6,8 @@
  * A published row (an experiment without a method, only a `published` block) gives no runs: it
  * is recorded with its experiment and shown by the report.
  */
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { readSubsetFile } from '../data/dataset-view.ts';
 import { loadDataset } from '../data/datasets.ts';
 import type { AnyMethod } from '../methods/method.ts';
 import type { DatasetBinding, RunSpec } from '../tracking/types.ts';
@@ -15,8 +16,8 @@ import { matchesPattern } from './glob.ts';
 import type { LoadedExperiment } from './load.ts';
 import { applySweepPoint, type Params, sweepPoints } from './params.ts';
 import { profileNames, resolveProfile } from './resolve.ts';
-import { runKey } from './run-key.ts';
-import type { DatasetLimit, Published } from './schema.ts';
+import { type RunKeyInput, runKey } from './run-key.ts';
+import type { DatasetLimit, ExecutorName, Published, Resources } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface PlanOptions {
@@ -26,6 +27,8 @@ export interface PlanOptions {
   only?: readonly string[];
   /** `--seeds N`: the first N seeds of each experiment's resolved seed list */
   seeds?: number;
+  /** `--limit N`: only the first N sentences of every split (a smaller profile limit stays) */
+  limit?: number;
 }
 
 /**
@@ -51,6 +54,10 @@ export interface PlannedExperiment {
   tags: string[];
   /** the profile applied (undefined when none was asked for or the experiment lacks it) */
   profile?: string;
+  /** the executor the file asks for (`--executor` overrides) */
+  executor?: ExecutorName;
+  /** what each run asks a cluster for (profile merged over experiment); not part of run keys */
+  resources: Resources;
   runs: PlannedRun[];
 }
 
@@ -174,14 +181,42 @@ function bindDatasets(experiment: LoadedExperiment, limit: DatasetLimit): Planne
     if (given === null) continue;
     const ref = given ?? DEFAULT_REFS[split];
     const { dataset, hash } = loadDataset(ref, dirname(experiment.path));
+    const subsetRef = split === 'train' ? undefined : experiment.config.dataset?.subset?.[split];
+    const subsetPath = subsetRef === undefined ? undefined : resolve(dirname(experiment.path), subsetRef);
+    const subset = subsetPath === undefined ? undefined : readSubsetFile(subsetPath, split);
     bindings[split] = {
       ref,
       hash,
       path: dataset.path,
       limit: limit[split],
+      ...(subset
+        ? { subset: { ref: subsetRef!, hash: subset.hash, path: subsetPath!, size: subset.ids.size } }
+        : {}),
+      ...(split !== 'train' && experiment.config.dataset?.labels
+        ? { labels: experiment.config.dataset.labels }
+        : {}),
     };
   }
   return bindings as PlannedRun['dataset'];
+}
+
+/** The subset and label filters of the dev and test bindings, for the run key. */
+function viewsOf(dataset: PlannedRun['dataset']): RunKeyInput['views'] {
+  const views: NonNullable<RunKeyInput['views']> = {};
+  for (const split of ['dev', 'test'] as const) {
+    const binding = dataset[split];
+    if (binding?.subset || binding?.labels)
+      views[split] = { subset: binding.subset?.hash, labels: binding.labels };
+  }
+  return views;
+}
+
+/** A profile's split limits, each cut to `cap` sentences (`--limit N`). */
+function capLimit(limit: DatasetLimit, cap: number | undefined): DatasetLimit {
+  if (cap === undefined) return limit;
+  return Object.fromEntries(
+    SPLITS.map((split) => [split, Math.min(limit[split] ?? cap, cap)]),
+  ) as DatasetLimit;
 }
 
 export function planRuns(experiments: readonly LoadedExperiment[], options: PlanOptions = {}): Plan {
@@ -199,7 +234,9 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
     if (options.profile !== undefined && resolved.profile === undefined && method) {
       withoutProfile.push(experiment.name);
     }
-    const runs: PlannedRun[] = method ? planExperimentRuns(experiment, method, resolved.limit) : [];
+    const runs: PlannedRun[] = method
+      ? planExperimentRuns(experiment, method, capLimit(resolved.limit, options.limit))
+      : [];
     planned.push({
       name: experiment.name,
       file: experiment.file,
@@ -209,6 +246,8 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
       published: config.published,
       tags: config.tags ?? [],
       profile: resolved.profile,
+      executor: config.executor,
+      resources: resolved.resources,
       runs,
     });
   }
@@ -237,7 +276,8 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
         params: expansion.params,
         seed: expansion.seed,
         datasetHashes: { train: dataset.train?.hash, dev: dataset.dev?.hash, test: dataset.test.hash },
-        limit: resolved.limit,
+        limit,
+        views: viewsOf(dataset),
         fingerprint: method.fingerprint?.(expansion.params, dirname(experiment.path)),
       });
       const other = firstByKey.get(key);

@@ -1,6 +1,6 @@
 /** An experiment as a profile sees it: params merged, seeds / sweep replaced, limits merged. */
 import { deepMerge, type Params } from './params.ts';
-import { type DatasetLimit, DEFAULT_SEEDS, type Experiment, type Sweep } from './schema.ts';
+import { type DatasetLimit, DEFAULT_SEEDS, type Experiment, type Resources, type Sweep } from './schema.ts';
 
 export interface ResolvedExperiment {
   /** the profile applied; undefined without one or when the experiment does not define it */
@@ -12,6 +12,8 @@ export interface ResolvedExperiment {
   /** the YAML path of the sweep in force (for locating problems) */
   sweepAt: readonly string[];
   limit: DatasetLimit;
+  /** the experiment's resources with the profile's merged over them */
+  resources: Resources;
 }
 
 export function resolveProfile(config: Experiment, profileName?: string): ResolvedExperiment {
@@ -25,6 +27,7 @@ export function resolveProfile(config: Experiment, profileName?: string): Resolv
     sweep: profileSweep ? profile.sweep : config.sweep,
     sweepAt: profileSweep ? ['profiles', profileName as string, 'sweep'] : ['sweep'],
     limit: { ...config.dataset?.limit, ...profile?.dataset?.limit },
+    resources: { ...config.resources, ...profile?.resources },
   };
 }
 

@@ -19,6 +19,8 @@ export interface RunKeyInput {
   limit: DatasetLimit;
   /** Method.fingerprint: hashes of inputs the params point at (an imported file, a model folder) */
   fingerprint?: Record<string, string>;
+  /** per split, the subset file's hash and the gold labels kept (absent: the whole split, both labels) */
+  views?: Partial<Record<'dev' | 'test', { subset?: string; labels?: string[] }>>;
 }
 
 export function runKey(input: RunKeyInput): string {
@@ -36,6 +38,8 @@ export function runKey(input: RunKeyInput): string {
         test: split(input.datasetHashes.test, input.limit.test),
       },
       fingerprint: input.fingerprint,
+      // left out when empty, so keys of runs without subsets or label filters stay as they were
+      views: input.views && Object.keys(input.views).length ? input.views : undefined,
     }),
   );
 }

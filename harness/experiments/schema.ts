@@ -6,6 +6,7 @@
  * after profile overrides and sweep points are applied (see check.ts).
  */
 import { z } from 'zod';
+import { LABELS } from '../data/types.ts';
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const NAME_RULE = 'lowercase letters, digits, ".", "_" or "-", starting with a letter or digit';
@@ -79,6 +80,18 @@ export const dataset = z
     dev: datasetRef.nullable().optional().meta({ description: 'Default skillspan:dev; null: no dev split.' }),
     test: datasetRef.optional().meta({ description: 'Default skillspan:test.' }),
     limit: datasetLimit.optional(),
+    subset: z
+      .strictObject({ dev: z.string().min(1).optional(), test: z.string().min(1).optional() })
+      .optional()
+      .meta({
+        description:
+          'Sentence-id files (JSON array of line numbers or ids, or { "ids": [...] }), relative to this file: only those sentences are predicted and scored.',
+      }),
+    labels: z
+      .array(z.enum(LABELS))
+      .min(1)
+      .optional()
+      .meta({ description: 'Score against these gold labels only (e.g. [SKILL]); default both.' }),
   })
   .meta({ description: 'The splits; each defaults to the bundled SkillSpan split.' });
 
@@ -97,12 +110,60 @@ export const published = z
   })
   .meta({ description: 'Numbers reported in a paper for this row.' });
 
+/** Slurm's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
+const SLURM_TIME = /^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d{1,2}(:\d{1,2}(:\d{1,2})?)?)$/;
+
+export const resources = z
+  .strictObject({
+    cpus: z
+      .number()
+      .int('must be an integer')
+      .positive()
+      .optional()
+      .meta({ description: 'CPUs per run (--cpus-per-task).' }),
+    memory: z
+      .string()
+      .regex(/^\d+[KMGT]?$/, 'must be a size Slurm reads: a number with an optional K, M, G or T (e.g. 16G)')
+      .optional()
+      .meta({ description: 'Memory per run (--mem), e.g. 16G.' }),
+    gpus: z
+      .union([
+        z.number().int('must be an integer').nonnegative(),
+        z.string().regex(/^[\w.-]+(:\d+)?$/, 'must be N or TYPE:N (e.g. a100:1)'),
+      ])
+      .optional()
+      .meta({ description: 'GPUs per run (--gpus): a count or TYPE:COUNT.' }),
+    time: z
+      .string()
+      .regex(SLURM_TIME, 'must be a Slurm time limit: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS')
+      .optional()
+      .meta({
+        description: 'Time limit per run (--time); a run that hits it resumes on the next `skillbench run`.',
+      }),
+    partition: z.string().min(1).optional().meta({ description: 'Slurm partition (--partition).' }),
+    account: z.string().min(1).optional().meta({ description: 'Slurm account (--account).' }),
+    sbatch: z
+      .array(z.string().regex(/^--?[A-Za-z]/, 'must be an sbatch option such as --qos=high'))
+      .optional()
+      .meta({
+        description: 'Extra sbatch options, passed as written (e.g. ["--qos=high", "--constraint=a100"]).',
+      }),
+  })
+  .meta({
+    description:
+      'What each run of this experiment asks the cluster for (executor slurm); ignored by the local executor.',
+  });
+
+export const EXECUTORS = ['local', 'slurm'] as const;
+export type ExecutorName = (typeof EXECUTORS)[number];
+
 export const profile = z
   .strictObject({
     params: params.optional().meta({ description: 'Deep-merged over the experiment params.' }),
     seeds: seeds.optional().meta({ description: 'Replaces the experiment seeds.' }),
     dataset: z.strictObject({ limit: datasetLimit.optional() }).optional(),
     sweep: sweep.optional().meta({ description: 'Replaces the experiment sweep.' }),
+    resources: resources.optional().meta({ description: 'Merged over the experiment resources.' }),
   })
   .meta({ description: 'Overrides for a budget (`--profile NAME`).' });
 
@@ -120,6 +181,11 @@ export const experiment = z
     sweep: sweep.optional(),
     published: published.optional(),
     tags: z.array(z.string()).optional(),
+    executor: z.enum(EXECUTORS).optional().meta({
+      description:
+        'Where the runs execute: local (this process, the default) or slurm (array jobs); `--executor` overrides.',
+    }),
+    resources: resources.optional(),
     profiles: z
       .record(z.string().regex(NAME_PATTERN, `a profile name must be ${NAME_RULE}`), profile)
       .optional()
@@ -129,6 +195,7 @@ export const experiment = z
 
 export type Experiment = z.output<typeof experiment>;
 export type Profile = z.output<typeof profile>;
+export type Resources = z.output<typeof resources>;
 export type Published = z.output<typeof published>;
 export type DatasetSpec = z.output<typeof dataset>;
 export type DatasetLimit = z.output<typeof datasetLimit>;

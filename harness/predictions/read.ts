@@ -11,6 +11,7 @@ import {
   type BioLayers,
   type BioTag,
   isLabel,
+  PREDICTION_ISSUE_KINDS,
   type Prediction,
   type Sentence,
   type Span,
@@ -19,15 +20,6 @@ import { layersToSpans, parseBioTag } from '../spans/bio.ts';
 import { InputError } from '../util/errors.ts';
 import { type JsonlLine, streamJsonl } from '../util/jsonl.ts';
 
-const issueKinds = [
-  'unparsable',
-  'repaired',
-  'unaligned-span',
-  'invalid-bio',
-  'retried',
-  'truncated',
-] as const;
-
 const predictionLine = z.object({
   idx: z.number().int().optional(),
   tokens: z.array(z.string()).optional(),
@@ -35,7 +27,9 @@ const predictionLine = z.object({
   tags_skill: z.array(z.string()).optional(),
   tags_knowledge: z.array(z.string()).optional(),
   raw: z.string().optional(),
-  issues: z.array(z.object({ kind: z.enum(issueKinds), detail: z.string().optional() })).optional(),
+  issues: z
+    .array(z.object({ kind: z.enum(PREDICTION_ISSUE_KINDS), detail: z.string().optional() }))
+    .optional(),
 });
 type PredictionLine = z.infer<typeof predictionLine>;
 

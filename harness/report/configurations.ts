@@ -28,7 +28,9 @@ export interface Configuration {
 }
 
 export function testSetId(binding: DatasetBinding): string {
-  return `${binding.ref}@${binding.hash.slice(0, 12)}${binding.limit === undefined ? '' : `[:${binding.limit}]`}`;
+  const subset = binding.subset ? `{${binding.subset.ref}@${binding.subset.hash.slice(0, 12)}}` : '';
+  const labels = binding.labels ? `<${binding.labels.join('+')}>` : '';
+  return `${binding.ref}@${binding.hash.slice(0, 12)}${subset}${binding.limit === undefined ? '' : `[:${binding.limit}]`}${labels}`;
 }
 
 function configurationKey(run: RunRecord): string {
@@ -92,7 +94,10 @@ export function groupConfigurations(
 
 /** Size of a test binding for comparison: no limit means the whole file. */
 function testSize(binding: DatasetBinding): number {
-  return binding.limit ?? Number.POSITIVE_INFINITY;
+  return Math.min(
+    binding.limit ?? Number.POSITIVE_INFINITY,
+    binding.subset?.size ?? Number.POSITIVE_INFINITY,
+  );
 }
 
 export interface Selection {
@@ -132,6 +137,9 @@ export function describeConfiguration(configuration: Configuration): string {
     .join(', ');
   const parts = [configuration.profile ? `profile ${configuration.profile}` : 'no profile'];
   if (point) parts.push(point);
-  if (configuration.test.limit !== undefined) parts.push(`first ${configuration.test.limit} test sentences`);
+  const { test } = configuration;
+  if (test.subset) parts.push(`${test.subset.size}-sentence test subset (${test.subset.ref})`);
+  if (test.limit !== undefined) parts.push(`first ${test.limit} test sentences`);
+  if (test.labels) parts.push(`gold: ${test.labels.join(' + ')} only`);
   return parts.join('; ');
 }

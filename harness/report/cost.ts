@@ -1,17 +1,22 @@
 /**
  * Cost and speed of a row's runs: training time and inference speed from the runner's timings,
- * API usage (tokens, cost) where the method recorded it as summary metrics, and the hardware and
- * tfjs backend from each run's environment.
+ * API usage (tokens, cost) and answer counts (unparsable, unaligned) where the method recorded
+ * them, and the hardware and tfjs backend from each run's environment.
  */
 import type { RunRecord } from '../tracking/types.ts';
 import type { CostRow } from './model-types.ts';
 import { summarizeSeeds } from './seed-stats.ts';
 
-/** Summary metrics that describe API usage rather than quality. */
+/** Summary metrics that describe API usage rather than quality (the LLM kit logs them as `llm.*`). */
 export function isUsageMetric(name: string): boolean {
-  return /(^|[._])(tokens?|prompt_tokens|completion_tokens|total_tokens|cost|cost_usd|usd|requests|api_calls)([._]|$)/i.test(
+  return /(^|[._])(tokens?|prompt_tokens|completion_tokens|total_tokens|cost|cost_usd|usd|requests|api_calls|cache_hits|latency_ms_mean|latency_ms_max)([._]|$)/i.test(
     name,
   );
+}
+
+/** The answer counts of methods that generate text (`test.llm.unparsable`, ...), shown beside the usage. */
+export function isAnswerCountMetric(name: string): boolean {
+  return /^(dev|test)\.llm\.(answers|repaired|unparsable|unaligned)$/.test(name);
 }
 
 function backendOf(run: RunRecord): string | undefined {
@@ -41,7 +46,7 @@ export function costRow(
   const usage = new Map<string, number[]>();
   for (const run of runs) {
     for (const [name, value] of Object.entries(metricsOf(run.id))) {
-      if (!isUsageMetric(name)) continue;
+      if (!isUsageMetric(name) && !isAnswerCountMetric(name)) continue;
       usage.set(name, [...(usage.get(name) ?? []), value]);
     }
   }

@@ -53,6 +53,7 @@ export function runManifest(
     timings: run.timings,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
+    job: run.job,
     params: details.params,
     artifacts: details.artifacts.map((artifact) => ({
       name: artifact.name,

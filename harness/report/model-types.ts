@@ -7,7 +7,7 @@ import type { ErrorAnalysis } from '../eval/error-analysis.ts';
 import type { ResampleUnit } from '../eval/resampling.ts';
 import type { PairedTestMethod } from '../eval/significance.ts';
 import type { Protocol } from '../experiments/schema.ts';
-import type { RunEnvironment, RunSpec, RunStatus } from '../tracking/types.ts';
+import type { RunEnvironment, RunJob, RunSpec, RunStatus } from '../tracking/types.ts';
 import type { HeadlineProtocol, TableScope } from './protocols.ts';
 
 /** Mean and sample standard deviation over seeds (sd undefined with one seed). */
@@ -42,11 +42,15 @@ export interface PublishedNumbers {
 }
 
 export interface TestSetInfo {
-  /** ref + hash + limit: rows are compared (significance) only within one test set */
+  /** ref + hash + subset + limit + labels: rows are compared (significance) only within one test set */
   id: string;
   ref: string;
   hash: string;
   limit?: number;
+  /** the sentence-id file the set was cut to */
+  subset?: string;
+  /** the gold labels kept */
+  labels?: string[];
   sentences: number;
   documents: number;
   /** false when the file's bytes no longer match the hash the runs recorded */
@@ -117,6 +121,8 @@ export interface RunManifest {
   timings: Record<string, number>;
   startedAt?: string;
   finishedAt?: string;
+  /** the cluster job that ran it (executor slurm) */
+  job?: RunJob;
   params: Record<string, string>;
   artifacts: { name: string; sha256: string; bytes: number }[];
   /** headline total F1 of this run (fraction) */

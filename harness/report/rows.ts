@@ -171,6 +171,13 @@ function addReproduced(
   row.parameters ??= described?.parameters;
   if (row.published) row.comparisons = compareWithPaper(row.published, metrics);
   if (testSet.problem) row.notes.push(testSet.problem);
+  const { subset, labels } = configuration.test;
+  if (subset)
+    row.notes.push(
+      `scored on a ${subset.size}-sentence test subset (${subset.ref}): its CIs and significance tests use only those sentences, and it is compared only with rows on the same subset`,
+    );
+  if (labels)
+    row.notes.push(`gold restricted to ${labels.join(' + ')}: "overall" is over ${labels.join(' + ')} only`);
   draft.configuration = configuration;
   draft.testSet = testSet;
 }
@@ -182,7 +189,9 @@ function configurationRow(configuration: Configuration, selected: boolean): Conf
     sweepPoint: describeConfiguration(configuration),
     testSet:
       configuration.test.ref +
-      (configuration.test.limit === undefined ? '' : ` [:${configuration.test.limit}]`),
+      (configuration.test.subset ? ` {${configuration.test.subset.ref}}` : '') +
+      (configuration.test.limit === undefined ? '' : ` [:${configuration.test.limit}]`) +
+      (configuration.test.labels ? ` <${configuration.test.labels.join('+')}>` : ''),
     seeds: configuration.runs.map((run) => run.seed),
     runIds: configuration.runs.map((run) => run.id),
     devTotal: configuration.devTotal,

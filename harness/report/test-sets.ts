@@ -4,6 +4,7 @@
  * re-scored, so the row keeps only its stored numbers.
  */
 import { dirname } from 'node:path';
+import { viewOfSplit } from '../data/dataset-view.ts';
 import { loadDataset } from '../data/datasets.ts';
 import type { Sentence } from '../data/types.ts';
 import { type ResampleUnit, resamplingBlocks } from '../eval/resampling.ts';
@@ -48,7 +49,15 @@ function load(
   unit: ResampleUnit | 'auto',
 ): TestSet {
   const fallback: ResampleUnit = unit === 'auto' ? 'sentence' : unit;
-  const base = { id, ref: binding.ref, hash: binding.hash, limit: binding.limit, unit: fallback };
+  const base = {
+    id,
+    ref: binding.ref,
+    hash: binding.hash,
+    limit: binding.limit,
+    subset: binding.subset?.ref,
+    labels: binding.labels,
+    unit: fallback,
+  };
   try {
     // what the runner loaded: a bundled ref by name, a file by the absolute path it resolved to
     const { sentences, hash } = loadDataset(datasetSource(binding), dirname(experimentFile));
@@ -58,7 +67,7 @@ function load(
         problem: `${binding.ref} changed since the runs were recorded (sha256 ${hash.slice(0, 12)}, runs used ${binding.hash.slice(0, 12)}): predictions were not re-scored`,
       };
     }
-    const gold = binding.limit === undefined ? sentences : sentences.slice(0, binding.limit);
+    const gold = viewOfSplit(sentences, binding, 'test');
     const documents = resamplingBlocks(gold, 'document').length - 1;
     const chosen: ResampleUnit =
       unit === 'auto' ? (documents >= MIN_DOCUMENTS ? 'document' : 'sentence') : unit;

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { viewOfSplit } from '../data/dataset-view.ts';
 import { loadDataset } from '../data/datasets.ts';
 import type { Prediction, Sentence } from '../data/types.ts';
 import type {
@@ -41,12 +42,38 @@ export interface RunOutcome {
   heldBy?: RunHolder;
 }
 
+/**
+ * What executing a run writes to: the store itself (local executor), or a worker's journal that the
+ * head ingests into the store later (harness/executors/journal.ts).
+ */
+export type RunWriter = Pick<
+  RunStore,
+  | 'ensureRun'
+  | 'getRun'
+  | 'artifactRoot'
+  | 'resetRun'
+  | 'updateRun'
+  | 'claimRun'
+  | 'renewLease'
+  | 'releaseRun'
+  | 'curvePoints'
+  | 'logParams'
+  | 'logMetrics'
+  | 'clearSummaryMetrics'
+  | 'addArtifact'
+  | 'savePredictions'
+  | 'cacheGet'
+  | 'cacheSet'
+>;
+
 export interface ExecuteOptions {
-  store: RunStore;
+  store: RunWriter;
   signal: AbortSignal;
   progress: Progress & { close(summary?: string): void };
   log(message: string): void;
   force?: boolean;
+  /** methods' response cache never hits (`--no-cache`) */
+  noCache?: boolean;
   /** notified after a run ends (MLflow mirror); errors are the callee's to handle */
   afterRun?(run: RunRecord): Promise<void>;
 }
@@ -134,7 +161,7 @@ async function executeClaimedRun(
   // the model train() returned or load() rebuilt, handed to every predict() of this run
   let model: { value: unknown } | undefined;
   try {
-    const load = (binding: RunSpec['dataset']['test'] | undefined): Sentence[] => {
+    const load = (binding: RunSpec['dataset']['test'] | undefined, split: string): Sentence[] => {
       if (!binding) return [];
       const { sentences, hash } = loadDataset(datasetSource(binding), baseDir);
       if (hash !== binding.hash) {
@@ -142,12 +169,12 @@ async function executeClaimedRun(
           `dataset ${binding.ref} changed since the run was planned (hash ${hash.slice(0, 12)} != ${binding.hash.slice(0, 12)})`,
         );
       }
-      return binding.limit === undefined ? sentences : sentences.slice(0, binding.limit);
+      return viewOfSplit(sentences, binding, split);
     };
     const data = {
-      train: load(spec.dataset.train),
-      dev: load(spec.dataset.dev),
-      test: load(spec.dataset.test),
+      train: load(spec.dataset.train, 'train'),
+      dev: load(spec.dataset.dev, 'dev'),
+      test: load(spec.dataset.test, 'test'),
     };
 
     const context: MethodContext = {
@@ -164,7 +191,11 @@ async function executeClaimedRun(
         },
         logParam: (name, value) => store.logParams(run.id, { [name]: value }),
       },
-      cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
+      // --no-cache: answers are still written, never read
+      cache: {
+        get: (key) => (options.noCache ? undefined : store.cacheGet(key)),
+        set: (key, value) => store.cacheSet(key, value),
+      },
       signal: options.signal,
       log: (message) => options.log(`[${spec.experiment} seed ${spec.seed}] ${message}`),
       recordEnvironment: (facts) => {
@@ -243,7 +274,7 @@ async function executeClaimedRun(
 
     setPhase('score');
     const started = performance.now();
-    // the scores of an earlier attempt go; what the method logged while training stays
+    // the scores of an earlier attempt go; what the method logged while training or predicting stays
     store.clearSummaryMetrics(
       run.id,
       splits.map((split) => `${split}.`),
@@ -375,7 +406,7 @@ async function predictSplit(
 }
 
 function finish(
-  store: RunStore,
+  store: RunWriter,
   spec: RunSpec,
   runId: number,
   status: RunStatus,

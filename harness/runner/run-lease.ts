@@ -27,7 +27,7 @@ export interface HeldLease {
  * and the run as it is now, or the holder when another live process has it.
  */
 export function acquireRunLease(
-  store: RunStore,
+  store: Pick<RunStore, 'claimRun' | 'renewLease' | 'releaseRun'>,
   runId: number,
   owner: RunOwner = THIS_PROCESS,
 ): { lease: HeldLease; run: ReturnType<RunStore['getRun']> & {} } | { holder: RunHolder } {

@@ -13,6 +13,8 @@ export interface RunSummaryJson {
   started_at: string | null;
   finished_at: string | null;
   cached: boolean;
+  /** the cluster job that ran it (executor slurm), with its last state */
+  job: { executor: string; id: string; state: string | null } | null;
   metrics: Record<string, number>;
 }
 
@@ -28,6 +30,7 @@ export function runSummaryJson(store: RunStore, run: RunRecord, cached = false):
     started_at: run.startedAt ?? null,
     finished_at: run.finishedAt ?? null,
     cached,
+    job: run.job ? { executor: run.job.executor, id: run.job.id, state: run.job.state ?? null } : null,
     metrics: store.summaryMetrics(run.id),
   };
 }

@@ -12,6 +12,8 @@ export interface RunPlanOptions {
   board: ProgressBoard;
   signal: AbortSignal;
   force?: boolean;
+  /** methods' response cache never hits (`--no-cache`) */
+  noCache?: boolean;
   /** runs at a time (in this process; useful for I/O-bound methods such as API calls) */
   jobs?: number;
   afterRun?: ExecuteOptions['afterRun'];
@@ -50,12 +52,13 @@ export async function runPlan(specs: readonly RunSpec[], options: RunPlanOptions
       const spec = specs[index];
       const label = `${spec.experiment} s${spec.seed}${Object.keys(spec.sweepPoint).length ? ` ${describeSweepPoint(spec.sweepPoint)}` : ''}`;
       const line = options.board.line(label);
-      const outcome = await executeSafely(options.executor ?? executeRun, spec, {
+      const outcome = await executeSafely(options.executor ?? executeRun, options.store, spec, {
         store: options.store,
         signal: options.signal,
         progress: line,
         log: (message) => options.board.print(message),
         force: options.force,
+        noCache: options.noCache,
         afterRun: options.afterRun,
       });
       if (outcome.heldBy) {
@@ -78,6 +81,7 @@ export async function runPlan(specs: readonly RunSpec[], options: RunPlanOptions
  */
 async function executeSafely(
   executor: RunExecutor,
+  store: RunStore,
   spec: RunSpec,
   options: ExecuteOptions,
 ): Promise<RunOutcome> {
@@ -85,7 +89,7 @@ async function executeSafely(
     return await executor(spec, options);
   } catch (error) {
     const message = `could not be recorded: ${describeError(error)}`;
-    const run = options.store.findRunByKey(spec.key);
+    const run = store.findRunByKey(spec.key);
     if (!run) throw error;
     return { spec, run, status: 'failed', cached: false, message };
   }
@@ -109,7 +113,8 @@ export function describeSweepPoint(point: Record<string, unknown>): string {
     .join(' ');
 }
 
-function describeOutcome(label: string, outcome: RunOutcome): string {
+/** The line the board keeps for a run that ended. */
+export function describeOutcome(label: string, outcome: RunOutcome): string {
   switch (outcome.status) {
     case 'finished':
       return `✓ ${label}: ${outcome.cached ? 'already finished (cached)' : 'finished'}`;
@@ -118,7 +123,7 @@ function describeOutcome(label: string, outcome: RunOutcome): string {
     case 'interrupted':
       return `! ${label}: interrupted; rerun to resume`;
     default:
-      return `✗ ${label}: ${outcome.status}: ${outcome.message}`;
+      return `✗ ${label}: ${outcome.status}: ${outcome.message?.split('\n')[0]}`;
   }
 }
 

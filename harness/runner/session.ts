@@ -8,9 +8,12 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { registerBuiltinMethods } from '../../baselines/index.ts';
+import { byExecutor, pluginPaths, startSlurmRuns } from '../executors/slurm/start.ts';
+import { defaultWorkDir } from '../executors/work-dir.ts';
 import { loadExperimentsOrThrow } from '../experiments/load.ts';
 import { type Plan, type PlannedRun, type PlanOptions, planRuns } from '../experiments/plan.ts';
 import type { Problem } from '../experiments/problems.ts';
+import type { ExecutorName } from '../experiments/schema.ts';
 import { loadPlugins } from '../methods/plugins.ts';
 import type { ReportFormat } from '../report/outputs.ts';
 import { BackgroundMirror } from '../tracking/mlflow/background-mirror.ts';
@@ -34,6 +37,8 @@ export interface SessionOptions extends PlanOptions {
   dryRun?: boolean;
   /** redo finished runs */
   force?: boolean;
+  /** methods' response cache never hits: LLM answers are asked again (and still written) */
+  noCache?: boolean;
   /** runs at a time in this process */
   jobs?: number;
   /** write the report at the end (default true: HTML at reports/out/index.html) */
@@ -51,6 +56,12 @@ export interface SessionOptions extends PlanOptions {
   log?: (line: string) => void;
   /** how one run is executed (default: executeRun in this process) */
   executor?: RunExecutor;
+  /** where runs execute (default: each experiment file's `executor`, else local) */
+  executorName?: ExecutorName;
+  /** slurm: a folder every node sees at the same path (default: the store's folder) */
+  workDir?: string;
+  /** slurm: submit and return; `skillbench collect` brings the results in later */
+  detach?: boolean;
 }
 
 /** A planned run and what the store already has for it (for `--dry-run`). */
@@ -69,6 +80,8 @@ export interface SessionResult {
   planned: PlannedState[];
   /** seconds spent running */
   seconds: number;
+  /** runs left queued or running on Slurm (--detach, or Ctrl-C while following) */
+  queued: number;
   interrupted: boolean;
   /** the report's path when one was written */
   reportPath?: string;
@@ -103,6 +116,7 @@ export async function runExperiments(options: SessionOptions): Promise<SessionRe
     outcomes: [],
     planned: [],
     seconds: 0,
+    queued: 0,
     interrupted: false,
   };
   try {
@@ -136,18 +150,47 @@ export async function runExperiments(options: SessionOptions): Promise<SessionRe
     // (`skillbench mlflow sync` catches up later)
     const mirror = BackgroundMirror.start(new StoreMlflowSource(store), { log: (line) => board.print(line) });
     try {
-      result.outcomes = await runPlan(plan.runs, {
-        store,
-        board,
-        signal: controller.signal,
-        force: options.force,
-        jobs: options.jobs,
-        executor: options.executor,
-        afterRun: async (run) => {
-          if (report) await prepareReport(store, run.id, (line) => board.print(line));
-          mirror?.enqueue(run.key);
+      const afterRun = async (run: RunRecord) => {
+        if (report) await prepareReport(store, run.id, (line) => board.print(line));
+        mirror?.enqueue(run.key);
+      };
+      const split = byExecutor(
+        plan.experiments.filter((experiment) => experiment.runs.length > 0),
+        options.executorName,
+      );
+      // Slurm runs are submitted first, so that they run while this process does the local ones
+      const slurm =
+        split.slurm.length > 0
+          ? await startSlurmRuns(split.slurm, {
+              store,
+              workDir: options.workDir ?? defaultWorkDir(storePath),
+              plugins: pluginPaths(options.plugins ?? []),
+              force: options.force ?? false,
+              detach: options.detach ?? false,
+              board,
+              signal: controller.signal,
+              afterRun,
+            })
+          : undefined;
+      const local = await runPlan(
+        split.local.flatMap((experiment) => experiment.runs),
+        {
+          store,
+          board,
+          signal: controller.signal,
+          force: options.force,
+          noCache: options.noCache,
+          jobs: options.jobs,
+          executor: options.executor,
+          afterRun,
         },
-      });
+      );
+      const followed = (await slurm?.follow()) ?? [];
+      const order = new Map(plan.runs.map((spec, index) => [spec.key, index]));
+      result.outcomes = [...(slurm?.done ?? []), ...followed, ...local].sort(
+        (a, b) => (order.get(a.spec.key) ?? 0) - (order.get(b.spec.key) ?? 0),
+      );
+      result.queued = (slurm?.queued ?? 0) - followed.length;
     } finally {
       stopSignals();
       options.signal?.removeEventListener('abort', forward);
@@ -155,7 +198,7 @@ export async function runExperiments(options: SessionOptions): Promise<SessionRe
     }
     result.seconds = (performance.now() - started) / 1000;
     result.interrupted = controller.signal.aborted;
-    if (report && !result.interrupted) {
+    if (report && !result.interrupted && result.queued === 0) {
       const { out, format } = typeof report === 'object' ? report : {};
       try {
         const { writeReportFile } = await import('../report/write-report.ts');
@@ -198,7 +241,11 @@ function silentStream(): NodeJS.WriteStream {
  * Re-scores a finished run for the report right away (tens of milliseconds), so the report at the
  * end only reads. A problem here is reported and costs nothing but speed later.
  */
-async function prepareReport(store: RunStore, runId: number, log: (line: string) => void): Promise<void> {
+export async function prepareReport(
+  store: RunStore,
+  runId: number,
+  log: (line: string) => void,
+): Promise<void> {
   try {
     const { warmReportCache } = await import('../report/warm-cache.ts');
     for (const problem of warmReportCache(store, [runId]).problems) log(`note: report cache: ${problem}`);

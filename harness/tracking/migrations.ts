@@ -148,6 +148,16 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
     `,
   },
+  {
+    version: 9,
+    name: 'runs: executor, cluster job id and state, journal bytes ingested',
+    sql: `
+      ALTER TABLE runs ADD COLUMN executor TEXT;
+      ALTER TABLE runs ADD COLUMN job_id TEXT;
+      ALTER TABLE runs ADD COLUMN job_state TEXT;
+      ALTER TABLE runs ADD COLUMN journal_bytes INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_MIGRATION = Math.max(...MIGRATIONS.map((migration) => migration.version));

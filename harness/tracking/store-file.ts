@@ -99,6 +99,9 @@ export function describeOpenError(path: string, error: unknown): InputError {
 export interface StoreFacts {
   /** the newest migration applied (0: a file with no tables yet) */
   version: number;
+  /** migrations this code knows that the store lacks (versions may have gaps: a store upgraded by
+   * another branch can be at a higher version and still lack one) */
+  missing: number[];
   /** a store from before the marker: its layout is ours, the header does not say so yet */
   unmarked: boolean;
 }
@@ -117,7 +120,8 @@ function inspect(db: Database.Database, path: string): StoreFacts {
   const ours = applicationId === STORE_APPLICATION_ID;
   const legacy = applicationId === 0 && tables.includes('schema_migrations') && tables.includes('runs');
   if (!ours && !legacy) {
-    if (applicationId === 0 && tables.length === 0) return { version: 0, unmarked: true };
+    if (applicationId === 0 && tables.length === 0)
+      return { version: 0, missing: MIGRATIONS.map((m) => m.version), unmarked: true };
     const whose =
       applicationId !== 0
         ? `application_id 0x${applicationId.toString(16)}`
@@ -141,7 +145,8 @@ function inspect(db: Database.Database, path: string): StoreFacts {
       path,
     );
   }
-  return { version, unmarked: !ours };
+  const missing = [...known].filter((v) => !applied.includes(v));
+  return { version, missing, unmarked: !ours };
 }
 
 /** Checks done on the file before SQLite opens it (so a foreign or damaged file is never touched). */
@@ -229,14 +234,14 @@ export function openStoreFile(path: string, options: { readonly?: boolean } = {}
       db = openReadonly(path);
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       const facts = inspect(db, path);
-      if (facts.version === LATEST_MIGRATION) return { db, readonly: true };
+      if (facts.missing.length === 0) return { db, readonly: true };
       if (facts.version === 0)
         throw new InputError('has no skillbench tables yet (run experiments first)', path);
       db.close();
       db = undefined;
       if (!writable(path) || !writable(dirname(path))) {
         throw new InputError(
-          `has schema version ${facts.version} and this skillbench reads version ${LATEST_MIGRATION}; it is read-only here, so it cannot be upgraded (run skillbench where the store can be written once)`,
+          `lacks schema migration(s) ${facts.missing.join(', ')} that this skillbench reads with; it is read-only here, so it cannot be upgraded (run skillbench where the store can be written once)`,
           path,
         );
       }

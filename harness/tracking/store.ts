@@ -6,7 +6,7 @@ import type { Prediction } from '../data/types.ts';
 import { sha256File } from '../util/hash.ts';
 import { safeText } from '../util/safe-text.ts';
 import { openStoreFile } from './store-file.ts';
-import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from './types.ts';
+import type { RunEnvironment, RunJob, RunRecord, RunSpec, RunStatus } from './types.ts';
 
 export interface ExperimentInfo {
   name: string;
@@ -109,11 +109,14 @@ interface RunRow {
   pid: number | null;
   host: string | null;
   heartbeat_at: number | null;
+  executor: string | null;
+  job_id: string | null;
+  job_state: string | null;
 }
 
 const RUN_COLUMNS = `r.id, r.key, e.name AS experiment, r.method, r.seed, r.profile, r.status, r.phase, r.spec_json,
   r.environment_json, r.timings_json, r.error_message, r.error_stack, r.skip_reason, r.started_at, r.finished_at,
-  r.owner, r.pid, r.host, r.heartbeat_at`;
+  r.owner, r.pid, r.host, r.heartbeat_at, r.executor, r.job_id, r.job_state`;
 
 /**
  * The tracking store: one SQLite file (WAL, so readers never block the writer), versioned
@@ -277,7 +280,7 @@ export class RunStore {
    */
   private record(row: RunRow): RunRecord {
     const run = toRunRecord(row);
-    if (this.readonly && run.status === 'running' && !ownerAlive(row, Date.now())) {
+    if (this.readonly && run.status === 'running' && row.pid !== null && !ownerAlive(row, Date.now())) {
       return {
         ...run,
         status: 'interrupted',
@@ -361,21 +364,46 @@ export class RunStore {
   }
 
   /**
+   * Records the cluster job a run was submitted as, or its latest state (null clears it). A run
+   * handed to a cluster is no longer claimed by a local process (see reapAbandonedRuns).
+   */
+  setRunJob(id: number, job: RunJob | null): void {
+    this.db
+      .prepare(
+        'UPDATE runs SET executor = ?, job_id = ?, job_state = ?, owner = NULL, pid = NULL, host = NULL WHERE id = ?',
+      )
+      .run(job?.executor ?? null, job?.id ?? null, job?.state ?? null, id);
+  }
+
+  /** How many bytes of the run's journal were last ingested (undefined: never). */
+  journalBytes(id: number): number | undefined {
+    return (
+      (this.statement('SELECT journal_bytes FROM runs WHERE id = ?').pluck().get(id) as number | null) ??
+      undefined
+    );
+  }
+
+  setJournalBytes(id: number, bytes: number): void {
+    this.db.prepare('UPDATE runs SET journal_bytes = ? WHERE id = ?').run(bytes, id);
+  }
+
+  /**
    * Runs left "running" by a process that is gone (killed, crashed; see ownerAlive) become
    * "interrupted", so that listings tell the truth; rerunning resumes them. Returns how many.
+   * A run with no process recorded (handed to a cluster job, see setRunJob) is left alone.
    */
   reapAbandonedRuns(now = Date.now()): number {
     return this.db
       .transaction(() => {
         let reaped = 0;
-        for (const row of this.runRows("r.status = 'running'")) {
+        for (const row of this.runRows("r.status = 'running' AND r.pid IS NOT NULL")) {
           if (ownerAlive(row, now)) continue;
           this.db
             .prepare(
               "UPDATE runs SET status = 'interrupted', error_message = ?, owner = NULL WHERE id = ? AND status = 'running'",
             )
             .run(
-              `the process running it (${row.pid === null ? 'unknown' : `pid ${row.pid} on ${row.host}`}) ended before it finished; rerun to resume`,
+              `the process running it (pid ${row.pid} on ${row.host}) ended before it finished; rerun to resume`,
               row.id,
             );
           reaped++;
@@ -506,20 +534,18 @@ export class RunStore {
   // ---- artifacts and predictions -----------------------------------------------------------
 
   addArtifact(runId: number, name: string, path: string): ArtifactRow {
-    const absolute = resolve(path);
-    const row: ArtifactRow = {
-      name,
-      path: absolute,
-      sha256: sha256File(absolute),
-      bytes: statSync(absolute).size,
-      createdAt: new Date().toISOString(),
-    };
+    const row = describeArtifact(name, path);
+    this.putArtifact(runId, row);
+    return row;
+  }
+
+  /** Records an artifact described elsewhere (a worker's journal), as it was described. */
+  putArtifact(runId: number, row: ArtifactRow): void {
     this.db
       .prepare(
         'INSERT OR REPLACE INTO artifacts (run_id, name, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
       .run(runId, row.name, row.path, row.sha256, row.bytes, row.createdAt);
-    return row;
   }
 
   artifacts(runId: number): ArtifactRow[] {
@@ -547,15 +573,7 @@ export class RunStore {
     predictions: readonly Prediction[],
     positions: ReadonlyMap<string, number>,
   ): void {
-    const ordered = new Array<Prediction>(predictions.length);
-    for (const prediction of predictions) {
-      const position = positions.get(prediction.id);
-      if (position === undefined || position >= predictions.length) {
-        throw new Error(`prediction for unknown sentence ${prediction.id}`);
-      }
-      if (ordered[position]) throw new Error(`two predictions for sentence ${prediction.id}`);
-      ordered[position] = prediction;
-    }
+    const ordered = orderPredictions(predictions, positions);
     this.db
       .prepare(
         'INSERT OR REPLACE INTO predictions (run_id, split, count, predictions_json) VALUES (?, ?, ?, ?)',
@@ -574,21 +592,34 @@ export class RunStore {
   // ---- LLM response cache ------------------------------------------------------------------
 
   cacheGet(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM llm_cache WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
-    if (row) {
-      this.db
-        .prepare('UPDATE llm_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ?')
-        .run(new Date().toISOString(), key);
-    }
+    // a one-statement read and hit count (RETURNING): a hit is one write, a miss none
+    const row = this.statement(
+      'UPDATE llm_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ? RETURNING value',
+    ).get(new Date().toISOString(), key) as { value: string } | undefined;
     return row?.value;
   }
 
   cacheSet(key: string, value: string): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO llm_cache (key, value, created_at) VALUES (?, ?, ?)')
-      .run(key, value, new Date().toISOString());
+    this.statement('INSERT OR REPLACE INTO llm_cache (key, value, created_at) VALUES (?, ?, ?)').run(
+      key,
+      value,
+      new Date().toISOString(),
+    );
+  }
+
+  /** Every cache entry's key, size and hit count (for `skillbench cache stats`). */
+  cacheEntries(): { key: string; bytes: number; hits: number }[] {
+    return this.db.prepare('SELECT key, length(value) AS bytes, hits FROM llm_cache').all() as {
+      key: string;
+      bytes: number;
+      hits: number;
+    }[];
+  }
+
+  /** Deletes cache entries whose key starts with `prefix` (all when omitted); returns how many. */
+  cacheClear(prefix = ''): number {
+    return this.db.prepare('DELETE FROM llm_cache WHERE substr(key, 1, length(?)) = ?').run(prefix, prefix)
+      .changes;
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -623,6 +654,35 @@ function ownerAlive(row: Pick<RunRow, 'pid' | 'host' | 'heartbeat_at'>, now: num
   return row.heartbeat_at !== null && now - row.heartbeat_at < LEASE_TIMEOUT_MS;
 }
 
+/** Predictions in split order (positions: sentence id -> index); one per sentence, none unknown. */
+export function orderPredictions(
+  predictions: readonly Prediction[],
+  positions: ReadonlyMap<string, number>,
+): Prediction[] {
+  const ordered = new Array<Prediction>(predictions.length);
+  for (const prediction of predictions) {
+    const position = positions.get(prediction.id);
+    if (position === undefined || position >= predictions.length) {
+      throw new Error(`prediction for unknown sentence ${prediction.id}`);
+    }
+    if (ordered[position]) throw new Error(`two predictions for sentence ${prediction.id}`);
+    ordered[position] = prediction;
+  }
+  return ordered;
+}
+
+/** An artifact row for a file: absolute path, sha256, size, now. */
+export function describeArtifact(name: string, path: string): ArtifactRow {
+  const absolute = resolve(path);
+  return {
+    name,
+    path: absolute,
+    sha256: sha256File(absolute),
+    bytes: statSync(absolute).size,
+    createdAt: new Date().toISOString(),
+  };
+}
+
 function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -652,5 +712,9 @@ function toRunRecord(row: RunRow): RunRecord {
     skipReason: row.skip_reason ?? undefined,
     startedAt: row.started_at ?? undefined,
     finishedAt: row.finished_at ?? undefined,
+    job:
+      row.executor === 'slurm' && row.job_id
+        ? { executor: 'slurm', id: row.job_id, state: row.job_state ?? undefined }
+        : undefined,
   };
 }

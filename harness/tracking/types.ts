@@ -1,3 +1,4 @@
+import type { Label } from '../data/types.ts';
 /** What to run (RunSpec, from an experiment file) and what happened (RunRecord, in the store). */
 
 export interface DatasetBinding {
@@ -9,6 +10,21 @@ export interface DatasetBinding {
   limit?: number;
   /** the absolute file path the ref resolved to when the run was planned */
   path?: string;
+  /** only the sentences a sentence-id file lists (before `limit`); part of the run key */
+  subset?: SubsetBinding;
+  /** gold restricted to these labels (the GPT rows were scored on SKILL only); part of the run key */
+  labels?: Label[];
+}
+
+export interface SubsetBinding {
+  /** as written in the experiment file */
+  ref: string;
+  /** sha256 of the file's text */
+  hash: string;
+  /** absolute path */
+  path: string;
+  /** how many ids it lists */
+  size: number;
 }
 
 /** What to load for a binding: bundled refs by name (stable across machines), files by their absolute path. */
@@ -77,4 +93,14 @@ export interface RunRecord {
   error?: { message: string; stack?: string };
   skipReason?: string;
   timings: Record<string, number>;
+  /** where it ran when not in this process: the executor, the cluster's job id and its last state */
+  job?: RunJob;
+}
+
+export interface RunJob {
+  executor: 'slurm';
+  /** `<array job id>_<task id>` */
+  id: string;
+  /** Slurm's JobState when last seen: PENDING, RUNNING, COMPLETED, TIMEOUT, CANCELLED, ... */
+  state?: string;
 }

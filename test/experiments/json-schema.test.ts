@@ -22,6 +22,8 @@ test('the JSON Schema is strict and lists the fields of the file format', (t) =>
     'sweep',
     'published',
     'tags',
+    'executor',
+    'resources',
     'profiles',
   ]);
 });

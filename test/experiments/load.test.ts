@@ -1,5 +1,6 @@
 import test from 'ava';
 import { loadExperimentsOrThrow } from '../../harness/experiments/load.ts';
+import { planRuns } from '../../harness/experiments/plan.ts';
 import { ExperimentError } from '../../harness/experiments/problems.ts';
 import { InputError } from '../../harness/util/errors.ts';
 import { load, registerFixtureMethods, skillspanJsonl, writeFiles } from './helpers.ts';
@@ -260,4 +261,36 @@ test('map keys that break a rule are located at the key with the rule', async (t
     'x.yaml:5:3 profiles.Quick: a profile name must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, got "Quick"',
     'x.yaml:7:3 sweep["model.x"]: sweep path `model.x` is not a param of method xt-tagger',
   ]);
+});
+
+test('resources are validated with located errors, and a profile merges over them', async (t) => {
+  const dir = writeFiles(t, {
+    'a.yaml': [
+      'name: a',
+      'method: xt-tagger',
+      'params: {model: m}',
+      'executor: slurm',
+      'resources: {cpus: 2, memory: 8G, time: "1:00:00"}',
+      'profiles:',
+      '  smoke: {resources: {time: "5:00", sbatch: ["--qos=low"]}}',
+      '---',
+      'name: b',
+      'method: xt-tagger',
+      'params: {model: m}',
+      'executor: cluster',
+      'resources: {memory: 8 GB, time: soon, cpus: 0}',
+    ].join('\n'),
+  });
+  const { lines, experiments } = await load(dir);
+  t.is(lines.length, 4);
+  t.regex(lines.join('\n'), /executor/);
+  t.regex(lines.join('\n'), /resources\.memory: must be a size Slurm reads/);
+  t.regex(lines.join('\n'), /resources\.time: must be a Slurm time limit/);
+  t.regex(lines.join('\n'), /resources\.cpus/);
+  const planned = planRuns(
+    experiments.filter((e) => e.name === 'a'),
+    { profile: 'smoke' },
+  ).experiments[0];
+  t.is(planned.executor, 'slurm');
+  t.deepEqual(planned.resources, { cpus: 2, memory: '8G', time: '5:00', sbatch: ['--qos=low'] });
 });

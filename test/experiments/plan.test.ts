@@ -266,3 +266,40 @@ test('the run key covers the files a method fingerprints', async (t) => {
   t.is(a, same);
   t.not(a, b);
 });
+
+test('dataset views: a subset file and a label filter bind to dev / test, enter the key, and --limit caps every split', async (t) => {
+  const base = ['name: viewed', 'method: xt-tagger', 'params:', '  model: m', '  lr: 0.01'];
+  const plain = await loaded(t, [...base, DATASET, ''].join('\n'));
+  const viewed = await loaded(
+    t,
+    [
+      ...base,
+      'dataset:',
+      '  train: data/train.jsonl',
+      '  dev: data/dev.jsonl',
+      '  test: data/test.jsonl',
+      '  subset: { test: ids.json }',
+      '  labels: [SKILL]',
+      '',
+    ].join('\n'),
+    { 'ids.json': JSON.stringify({ ids: [0, 2] }) },
+  );
+  const [plainRun] = planRuns(plain).runs;
+  const [run] = planRuns(viewed).runs;
+  t.is(run.dataset.test.subset?.size, 2);
+  t.is(run.dataset.test.subset?.ref, 'ids.json');
+  t.deepEqual(run.dataset.test.labels, ['SKILL']);
+  t.deepEqual(run.dataset.dev?.labels, ['SKILL']);
+  t.is(run.dataset.dev?.subset, undefined);
+  t.is(run.dataset.train?.labels, undefined);
+  t.not(run.key, plainRun.key);
+
+  const [limited] = planRuns(plain, { limit: 2 }).runs;
+  t.deepEqual(
+    [limited.dataset.train?.limit, limited.dataset.dev?.limit, limited.dataset.test.limit],
+    [2, 2, 2],
+  );
+  t.not(limited.key, plainRun.key);
+  const smaller = await loaded(t, [...base, DATASET.replace('}', ', limit: { test: 1 } }'), ''].join('\n'));
+  t.is(planRuns(smaller, { limit: 2 }).runs[0].dataset.test.limit, 1, 'a smaller profile limit stays');
+});

@@ -35,6 +35,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./data.ts')).dataCommand as CommandBody,
   },
   {
+    command: 'export <format>',
+    describe: 'write datasets in other tools\u2019 formats (skill-llm: LLaMA-Factory files and YAML)',
+    load: async () => (await import('./export.ts')).exportCommand as CommandBody,
+  },
+  {
     command: 'validate <paths..>',
     describe: 'check experiment files and show the runs they expand to',
     load: async () => (await import('./validate.ts')).validateCommand as CommandBody,
@@ -58,6 +63,23 @@ export const COMMANDS: readonly CommandEntry[] = [
     command: 'report',
     describe: 'write the report: one self-contained HTML file, or the leaderboard as Markdown or LaTeX',
     load: async () => (await import('./report.ts')).reportCommand as CommandBody,
+  },
+  {
+    command: 'cache',
+    describe: 'the LLM response cache: stats, clear',
+    load: async () => (await import('./cache.ts')).cacheCommand as CommandBody,
+  },
+  {
+    command: 'collect',
+    describe:
+      'bring in what Slurm jobs have done since (journals into the store, faults with their log), from any machine that sees the work directory',
+    load: async () => (await import('./collect.ts')).collectCommand as CommandBody,
+  },
+  {
+    command: 'worker <key>',
+    describe:
+      'run one run of a work directory: what each Slurm array task runs (writes its journal, not the store)',
+    load: async () => (await import('./worker.ts')).workerCommand as CommandBody,
   },
 ];
 

@@ -1,10 +1,12 @@
 import type { Argv } from 'yargs';
 import { formatProblem } from '../../experiments/problems.ts';
+import type { ExecutorName } from '../../experiments/schema.ts';
 import { DEFAULT_OUTPUTS } from '../../report/outputs.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
 import { type PlannedState, runExperiments } from '../../runner/session.ts';
 import { formatRunSummary } from '../../runner/summary-table.ts';
 import { RunStore } from '../../tracking/store.ts';
+import { InputError } from '../../util/errors.ts';
 import type { StoreArgs } from '../options.ts';
 import type { CommandBody } from './index.ts';
 
@@ -13,6 +15,8 @@ export interface RunArgs extends StoreArgs {
   profile?: string;
   only?: string[];
   seeds?: number;
+  limit?: number;
+  cache: boolean;
   dryRun: boolean;
   force: boolean;
   jobs: number;
@@ -20,6 +24,9 @@ export interface RunArgs extends StoreArgs {
   plugin: string[];
   report: boolean;
   reportOut?: string;
+  executor?: ExecutorName;
+  workDir?: string;
+  detach: boolean;
 }
 
 export const DEFAULT_EXPERIMENTS = 'experiments/table2';
@@ -39,6 +46,15 @@ export const runCommand: CommandBody<StoreArgs, RunArgs> = {
       })
       .option('only', { type: 'string', array: true, describe: 'only these experiments (names or globs)' })
       .option('seeds', { type: 'number', describe: 'only the first N seeds of each experiment' })
+      .option('limit', {
+        type: 'number',
+        describe: 'predict only the first N sentences of each split (part of the run key)',
+      })
+      .option('cache', {
+        type: 'boolean',
+        default: true,
+        describe: 'read LLM answers from the response cache (--no-cache asks the model again)',
+      })
       .option('dry-run', {
         type: 'boolean',
         default: false,
@@ -65,8 +81,24 @@ export const runCommand: CommandBody<StoreArgs, RunArgs> = {
       .option('report-out', {
         type: 'string',
         describe: `where the report goes (default ${DEFAULT_OUTPUTS.html})`,
+      })
+      .option('executor', {
+        choices: ['local', 'slurm'] as const,
+        describe:
+          "where runs execute: local (this process) or slurm (array jobs); default: each file's `executor`, else local",
+      })
+      .option('work-dir', {
+        type: 'string',
+        describe: 'slurm: a folder every node sees at the same path (default: the store folder)',
+      })
+      .option('detach', {
+        type: 'boolean',
+        default: false,
+        describe: 'slurm: submit and return; `skillbench collect` brings the results in later',
       }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
+    if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit > 0))
+      throw new InputError(`--limit must be a positive integer, got ${args.limit}`);
     const result = await runExperiments({
       files: args.files,
       store: args.store,
@@ -74,11 +106,16 @@ export const runCommand: CommandBody<StoreArgs, RunArgs> = {
       profile: args.profile,
       only: args.only,
       seeds: args.seeds,
+      limit: args.limit,
+      noCache: !args.cache,
       dryRun: args.dryRun,
       force: args.force,
       jobs: args.jobs,
       report: args.report && { out: args.reportOut },
       handleSignals: true,
+      executorName: args.executor,
+      workDir: args.workDir,
+      detach: args.detach,
     });
     for (const warning of result.warnings) process.stderr.write(`${formatProblem(warning)}\n`);
     if (args.dryRun) {

@@ -41,6 +41,7 @@ const ls: CommandModule<StoreArgs, LsArgs> = {
         );
         return;
       }
+      const anyJob = runs.some((run) => run.job);
       const rows = runs.map((run) => {
         const metrics = store.summaryMetrics(run.id);
         return [
@@ -54,11 +55,23 @@ const ls: CommandModule<StoreArgs, LsArgs> = {
           percent(metrics['test.nereval.overall.f1']),
           percent(metrics['test.set.overall.f1']),
           run.finishedAt?.slice(0, 19).replace('T', ' ') ?? '',
+          ...(anyJob ? [run.job ? `${run.job.id} ${run.job.state ?? ''}`.trim() : ''] : []),
         ];
       });
-      process.stdout.write(
-        `${formatTable(['id', 'experiment', 'method', 'seed', 'profile', 'status', 'nerv F1', 'nereval F1', 'set F1', 'finished'], rows)}\n`,
-      );
+      const header = [
+        'id',
+        'experiment',
+        'method',
+        'seed',
+        'profile',
+        'status',
+        'nerv F1',
+        'nereval F1',
+        'set F1',
+        'finished',
+      ];
+      // the Slurm column only where some run went through Slurm
+      process.stdout.write(`${formatTable(anyJob ? [...header, 'slurm job'] : header, rows)}\n`);
     } finally {
       store.close();
     }
@@ -103,6 +116,9 @@ const show: CommandModule<StoreArgs, IdArgs & { format: 'text' | 'json' }> = {
         `run ${run.id}  ${run.experiment}  (${run.method}, seed ${run.seed}${run.profile ? `, profile ${run.profile}` : ''})`,
         `status    ${run.status}${run.phase ? ` (in ${run.phase})` : ''}`,
         `key       ${run.key}`,
+        ...(run.job
+          ? [`job       ${run.job.executor} ${run.job.id}${run.job.state ? ` (${run.job.state})` : ''}`]
+          : []),
         `started   ${run.startedAt ?? '-'}`,
         `finished  ${run.finishedAt ?? '-'}`,
       ];

@@ -22,6 +22,7 @@ function withSd(summary: SeedSummary | undefined, format: (value: number) => str
 
 function usageValue(name: string, value: number): string {
   if (/cost|usd/i.test(name)) return `$${value.toFixed(2)}`;
+  if (/latency_ms/i.test(name)) return `${value.toFixed(0)} ms`;
   return value >= 1e6
     ? `${(value / 1e6).toFixed(2)}M`
     : value >= 1e3

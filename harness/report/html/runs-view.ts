@@ -20,6 +20,8 @@ export interface ManifestRunView {
   warnings: string[];
   exportCommand: string;
   rescoreCommand: string;
+  /** `Slurm task 12_3 (COMPLETED)` for runs a cluster ran */
+  job?: string;
   spec: string;
   environment: string;
   params: string;
@@ -65,6 +67,7 @@ function manifestRun(run: RunManifest, digits: number): ManifestRunView {
     warnings: run.warnings,
     exportCommand: run.exportCommand,
     rescoreCommand: run.rescoreCommand,
+    job: run.job && `Slurm task ${run.job.id}${run.job.state ? ` (${run.job.state})` : ''}`,
     spec: JSON.stringify(run.spec, null, 2),
     environment: JSON.stringify(environment ?? {}, null, 2),
     params: Object.entries(run.params)

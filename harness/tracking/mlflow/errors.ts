@@ -1,3 +1,5 @@
+import { isTransientStatus, parseRetryAfter } from '../../util/retry.ts';
+
 /**
  * Errors from an MLflow tracking server, parsed from its JSON error body
  * (`{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "..."}`), or made up here when the
@@ -142,19 +144,6 @@ function codeForStatus(status: number): MlflowErrorCode {
   if (status === 503) return 'TEMPORARILY_UNAVAILABLE';
   if (status >= 500) return 'INTERNAL_ERROR';
   return 'BAD_REQUEST';
-}
-
-/** 429 and 5xx, except the two 5xx that say the request can never work (501, 505). */
-export function isTransientStatus(status: number): boolean {
-  return status === 429 || (status >= 500 && status !== 501 && status !== 505);
-}
-
-function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
 
 /** Wraps a fetch rejection (connection refused, reset, timeout, abort). */

@@ -1,6 +1,6 @@
+import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF, sleep, withRetry } from '../../util/retry.ts';
 import { authorizationHeader, type MlflowAuth } from './config.ts';
 import { errorFromFailure, errorFromResponse, MlflowError } from './errors.ts';
-import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF, sleep } from './retry.ts';
 
 /**
  * One MLflow HTTP request with auth, a per-request timeout and retries of transient failures
@@ -59,21 +59,39 @@ export class MlflowHttp {
 
   /** Sends the request, retrying transient failures; resolves with the parsed JSON answer ({} when empty). */
   async request<T>(spec: RequestSpec): Promise<T> {
-    const endpoint = spec.path;
-    const maxAttempts = spec.retry === false ? 1 : this.maxAttempts;
-    for (let attempt = 1; ; attempt++) {
-      let error: MlflowError;
-      try {
-        return (await this.once(spec)) as T;
-      } catch (caught) {
-        if (!(caught instanceof MlflowError)) throw caught;
-        error = caught;
+    const policy = { ...this.backoff, maxAttempts: spec.retry === false ? 1 : this.maxAttempts };
+    let attempts = 0;
+    try {
+      return (await withRetry(
+        (attempt) => {
+          attempts = attempt;
+          return this.once(spec);
+        },
+        {
+          policy,
+          classify: (error) =>
+            error instanceof MlflowError
+              ? { transient: error.transient, retryAfterSeconds: error.retryAfterSeconds }
+              : { transient: false },
+          signal: this.options.signal,
+          onRetry: ({ attempt, delayMs, error }) =>
+            this.options.onRetry?.({
+              method: spec.method,
+              endpoint: spec.path,
+              attempt,
+              delayMs,
+              error: error as MlflowError,
+            }),
+        },
+      )) as T;
+    } catch (error) {
+      if (error instanceof MlflowError) {
+        error.attempts = attempts;
+        throw error;
       }
-      error.attempts = attempt;
-      if (!error.transient || attempt >= maxAttempts) throw error;
-      const delayMs = backoffDelayMs(this.backoff, attempt, error.retryAfterSeconds);
-      this.options.onRetry?.({ method: spec.method, endpoint, attempt, delayMs, error });
-      await this.wait(delayMs, spec.method, endpoint);
+      // the wait between tries was aborted by the caller's signal
+      if (this.options.signal?.aborted) throw errorFromFailure(spec.method, spec.path, error, 'aborted', 0);
+      throw error;
     }
   }
 
