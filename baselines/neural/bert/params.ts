@@ -14,9 +14,7 @@ export interface ParamSpec {
   /** shape in tfjs */
   shape: number[];
   linear: boolean;
-  init: 'normal' | 'zeros' | 'ones' | 'embedding' | 'uniform';
-  /** init 'uniform': values drawn from U(-bound, bound) (torch's Linear and LSTM defaults) */
-  bound?: number;
+  init: 'normal' | 'zeros' | 'ones' | 'embedding';
   /**
    * Checkpoint tensors this parameter joins along its output axis, in order (BERT's query, key
    * and value as one [in, 3 * out] product: fewer kernels per step). Absent: the parameter is
@@ -131,22 +129,14 @@ export function fileTensors(spec: ParamSpec): FileTensorSpec[] {
 }
 
 /** transformers' _init_weights: normal(0, initializer_range), zero biases and padding row, unit LayerNorm. */
-export function initParams(
-  specs: ParamSpec[],
-  config: Pick<BertConfig, 'initializer_range' | 'pad_token_id'>,
-  rng: Rng,
-): Params {
+export function initParams(specs: ParamSpec[], config: BertConfig, rng: Rng): Params {
   const params: Params = new Map();
   for (const spec of specs) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
     let values: Float32Array;
     if (spec.init === 'zeros') values = new Float32Array(size);
     else if (spec.init === 'ones') values = new Float32Array(size).fill(1);
-    else if (spec.init === 'uniform') {
-      const bound = spec.bound ?? 0;
-      values = new Float32Array(size);
-      for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) * bound;
-    } else if (spec.parts && spec.linear) {
+    else if (spec.parts && spec.linear) {
       // drawn part by part, as separate Linear layers would be, then laid side by side per row
       const [inputs, total] = spec.shape;
       const width = total / spec.parts.length;
