@@ -6,9 +6,9 @@ import { gatherRows } from '../ops/gather-rows.ts';
 import { activation } from '../ops/gelu.ts';
 import { layerNorm, residualLayerNorm } from '../ops/layer-norm.ts';
 import { linear } from '../ops/linear.ts';
+import type { Params } from '../params.ts';
 import type { Rng } from '../rng.ts';
 import type { BertConfig } from './config.ts';
-import type { Params } from './params.ts';
 
 export interface EncoderInputs {
   /** [B, T] int32 */
