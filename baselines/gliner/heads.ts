@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ParamSpec, Params } from '../neural/bert/params.ts';
+import type { ParamSpec, Params } from '../neural/params.ts';
 import { dropout } from '../neural/ops/dropout.ts';
 import { gatherRows } from '../neural/ops/gather-rows.ts';
 import { linear } from '../neural/ops/linear.ts';

@@ -15,7 +15,9 @@ export interface ParamSpec {
   /** shape in tfjs */
   shape: number[];
   linear: boolean;
-  init: 'normal' | 'zeros' | 'ones' | 'embedding';
+  init: 'normal' | 'zeros' | 'ones' | 'embedding' | 'uniform';
+  /** init 'uniform': values drawn from U(-bound, bound) (torch's Linear and LSTM defaults) */
+  bound?: number;
   /**
    * Checkpoint tensors this parameter joins along its output axis, in order (BERT's query, key
    * and value as one [in, 3 * out] product: fewer kernels per step). Absent: the parameter is
@@ -104,7 +106,11 @@ export function initParams(specs: ParamSpec[], config: InitConfig, rng: Rng): Pa
     let values: Float32Array;
     if (spec.init === 'zeros') values = new Float32Array(size);
     else if (spec.init === 'ones') values = new Float32Array(size).fill(1);
-    else if (spec.parts && spec.linear) {
+    else if (spec.init === 'uniform') {
+      const bound = spec.bound ?? 0;
+      values = new Float32Array(size);
+      for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) * bound;
+    } else if (spec.parts && spec.linear) {
       // drawn part by part, as separate Linear layers would be, then laid side by side per row
       const [inputs, total] = spec.shape;
       const width = total / spec.parts.length;

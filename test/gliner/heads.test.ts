@@ -6,7 +6,7 @@ import { buildBatch, promptSettings } from '../../baselines/gliner/inputs.ts';
 import { wordPieceWordTokenizer } from '../../baselines/gliner/tokenizer.ts';
 import { splitWords } from '../../baselines/gliner/words.ts';
 import { useBackend } from '../../baselines/neural/backend/choose.ts';
-import { fileTensors, paramsFromTensors } from '../../baselines/neural/bert/params.ts';
+import { fileTensors, paramsFromTensors } from '../../baselines/neural/params.ts';
 import { bindWeights } from '../../baselines/neural/hf/bind-weights.ts';
 import { readJsonFile } from '../../baselines/neural/hf/checkpoint.ts';
 import { readSafetensorsFile } from '../../baselines/neural/hf/safetensors.ts';
