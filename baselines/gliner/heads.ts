@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ParamSpec, Params } from '../neural/params.ts';
 import { dropout } from '../neural/ops/dropout.ts';
 import { gatherRows } from '../neural/ops/gather-rows.ts';
 import { linear } from '../neural/ops/linear.ts';
 import { bidirectionalLstm, type LstmWeights } from '../neural/ops/lstm.ts';
+import type { ParamSpec, Params } from '../neural/params.ts';
 import type { Rng } from '../neural/rng.ts';
 import type { GlinerConfig } from './config.ts';
 import type { GlinerBatch } from './inputs.ts';
