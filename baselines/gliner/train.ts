@@ -213,7 +213,9 @@ function accumulateAndStep(
     warmup: settings.warmupRatio,
   });
   // each optimizer reads the gradients of its own group from the map
-  optimizers.forEach((optimizer, i) => optimizer.apply(grads, rate * peaks[i], 0));
+  optimizers.forEach((optimizer, i) => {
+    optimizer.apply(grads, rate * peaks[i], 0);
+  });
   tf.dispose([...grads.values()]);
   return { loss: total!, norm, words };
 }

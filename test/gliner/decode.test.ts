@@ -101,7 +101,7 @@ test("GLiNER's own decoded entities on the fixture logits, flat and nested, at e
           entities.map(({ start, end, text, label }) => ({ start, end, text, label })),
           expected.map(({ start, end, text, label }) => ({ start, end, text, label })),
         );
-        entities.forEach((e, i) => t.true(Math.abs(e.score - expected[i].score) < 1e-7));
+        for (const [i, e] of entities.entries()) t.true(Math.abs(e.score - expected[i].score) < 1e-7);
         checked++;
       });
     }
