@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { dataCommand } from './data.ts';
+import { glinerCommand } from './gliner.ts';
 import { mlflowCommand } from './mlflow.ts';
 import { modelCommand } from './model.ts';
 import { reportCommand } from './report.ts';
@@ -21,4 +22,5 @@ export const commands: CommandModule<any, any>[] = [
   modelCommand,
   tokenizeCommand,
   reportCommand,
+  glinerCommand,
 ];
