@@ -1,10 +1,5 @@
+import type { WordTokenizer } from '../neural/tokenizers/word-tokenizer.ts';
 import type { GlinerConfig } from './config.ts';
-
-/** What the model needs from a tokenizer: pre-split words to ids with [CLS] ... [SEP] (HF is_split_into_words). */
-export interface WordTokenizer {
-  encodeWords(words: readonly string[]): { ids: number[]; wordIds: (number | null)[] };
-  readonly padId: number;
-}
 
 /** One example: its words, the class names of its prompt (1-based ids in this order) and, for training, gold spans. */
 export interface GlinerItem {

@@ -1,28 +1,27 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../harness/util/errors.ts';
 import { parseDebertaConfig } from '../neural/deberta/config.ts';
 import { DebertaModel } from '../neural/deberta/model.ts';
 import { bindWeights } from '../neural/hf/bind-weights.ts';
-import { readJsonFile } from '../neural/hf/checkpoint.ts';
-import { type RawTensor, readSafetensorsFile, writeSafetensorsFile } from '../neural/hf/safetensors.ts';
+import {
+  CONFIG_FILE,
+  readCheckpointWeights,
+  readJsonFile,
+  readModelConfig,
+  TORCH_WEIGHTS_FILE,
+} from '../neural/hf/checkpoint.ts';
+import { writeSafetensorsFile } from '../neural/hf/safetensors.ts';
 import { fileTensors, paramsFromTensors, tensorsFromParams } from '../neural/params.ts';
-import { loadBertTokenizer } from '../neural/tokenizers/load.ts';
+import { copyTokenizerFiles, loadTokenizer } from '../neural/tokenizers/load.ts';
+import type { WordTokenizer } from '../neural/tokenizers/word-tokenizer.ts';
 import { GLINER_CONFIG_FILE, type GlinerConfig, parseGlinerConfig } from './config.ts';
 import { headSpecs } from './heads.ts';
-import type { WordTokenizer } from './inputs.ts';
 import { ENCODER_PREFIX, type GlinerEncoder, GlinerModel } from './model.ts';
-import { wordPieceWordTokenizer } from './tokenizer.ts';
 
 export const GLINER_WEIGHTS = 'model.safetensors';
-export const GLINER_TOKENIZER_FILES = [
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'vocab.txt',
-  'spm.model',
-  'added_tokens.json',
-  'special_tokens_map.json',
-];
+/** The tokens GLiNER.from_pretrained appends to a backbone's vocabulary, in this order. */
+export const GLINER_ADDED_TOKENS = ['[FLERT]', '<<ENT>>', '<<SEP>>'];
 
 /** A DeBERTa backbone as the span model's encoder. */
 export function debertaEncoder(model: DebertaModel): GlinerEncoder {
@@ -36,16 +35,9 @@ export function debertaEncoder(model: DebertaModel): GlinerEncoder {
   };
 }
 
-/** The tokenizer files of a GLiNER folder: tokenizer.json (WordPiece here). */
-export function loadWordTokenizer(dir: string): WordTokenizer {
-  return wordPieceWordTokenizer(loadBertTokenizer(dir));
-}
-
-/** The GLiNER weights of a folder: model.safetensors (GLiNER >= 0.2.13, or ours). */
-export function readGlinerWeights(dir: string): Map<string, RawTensor> {
-  const safetensors = join(dir, GLINER_WEIGHTS);
-  if (existsSync(safetensors)) return readSafetensorsFile(safetensors).tensors;
-  throw new InputError(`no ${GLINER_WEIGHTS}`, dir);
+/** Whether dir has GLiNER weights: model.safetensors (GLiNER >= 0.2.13, or ours) or v0.2.9's pytorch_model.bin. */
+export function hasGlinerWeights(dir: string): boolean {
+  return existsSync(join(dir, GLINER_WEIGHTS)) || existsSync(join(dir, TORCH_WEIGHTS_FILE));
 }
 
 /**
@@ -57,21 +49,25 @@ export function readGlinerWeights(dir: string): Map<string, RawTensor> {
 export function loadGliner(dir: string): GlinerModel {
   const configPath = join(dir, GLINER_CONFIG_FILE);
   const config = parseGlinerConfig(readJsonFile(configPath), configPath);
-  if (!config.encoder_config) {
+  // v0.2.9 builds the backbone from model_name when encoder_config is null (the news checkpoint):
+  // here that config must be in the folder as config.json
+  const backboneConfig =
+    config.encoder_config ?? (existsSync(join(dir, CONFIG_FILE)) ? readModelConfig(dir) : undefined);
+  if (!backboneConfig) {
     throw new InputError(
-      'has no encoder_config: copy the backbone config (microsoft/deberta-v3-small config.json) into it as "encoder_config"',
+      `has no encoder_config and the folder no ${CONFIG_FILE}: add ${config.model_name}'s config.json to the folder`,
       configPath,
     );
   }
-  const found = readGlinerWeights(dir);
+  const found = readCheckpointWeights(dir);
   const embedding = found.get(`${ENCODER_PREFIX}embeddings.word_embeddings.weight`);
   // GLiNER resizes the embedding to its tokenizer (128,004 rows for gliner_small_news-v2.1)
   const encoderConfig = parseDebertaConfig(
-    { ...config.encoder_config, ...(embedding ? { vocab_size: embedding.shape[0] } : {}) },
+    { ...backboneConfig, ...(embedding ? { vocab_size: embedding.shape[0] } : {}) },
     `${configPath} encoder_config`,
   );
-  const tokenizer = loadWordTokenizer(dir);
-  const resolved = { ...config, class_token_index: classTokenIndex(config, tokenizer, dir) };
+  const tokenizer = loadTokenizer(dir);
+  const resolved = { ...config, class_token_index: classTokenIndex(config, tokenizer) };
   const heads = headSpecs(resolved, encoderConfig.hidden_size);
   const headTensors = bindWeights(
     new Map([...found].filter(([name]) => !name.startsWith(ENCODER_PREFIX))),
@@ -87,14 +83,15 @@ export function loadGliner(dir: string): GlinerModel {
   );
 }
 
-/** v0.2.9 finds class embeddings at the <<ENT>> id; checkpoints without class_token_index get it from the tokenizer. */
-function classTokenIndex(config: GlinerConfig, tokenizer: WordTokenizer, dir: string): number {
+/**
+ * v0.2.9 finds class embeddings at the <<ENT>> id. A checkpoint without class_token_index
+ * (gliner_small_news-v2.1) gets GLiNER's tokens added to its backbone tokenizer, as
+ * GLiNER.from_pretrained does, and the id of <<ENT>>.
+ */
+function classTokenIndex(config: GlinerConfig, tokenizer: WordTokenizer): number {
   if (config.class_token_index >= 0) return config.class_token_index;
-  const ids = tokenizer.encodeWords([config.ent_token]).ids.slice(1, -1);
-  if (ids.length !== 1) {
-    throw new InputError(`the tokenizer does not have ${config.ent_token} as one added token`, dir);
-  }
-  return ids[0];
+  tokenizer.addTokens([GLINER_ADDED_TOKENS[0], config.ent_token, config.sep_token]);
+  return tokenizer.id(config.ent_token);
 }
 
 /**
@@ -114,8 +111,5 @@ export async function saveGliner(model: GlinerModel, dir: string, tokenizerDir?:
   writeSafetensorsFile(join(dir, GLINER_WEIGHTS), await tensorsFromParams(model.specs, model.params), {
     format: 'pt',
   });
-  if (tokenizerDir) {
-    for (const file of GLINER_TOKENIZER_FILES)
-      if (existsSync(join(tokenizerDir, file))) copyFileSync(join(tokenizerDir, file), join(dir, file));
-  }
+  if (tokenizerDir) copyTokenizerFiles(tokenizerDir, dir);
 }

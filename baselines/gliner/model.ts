@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { maskedBinaryCrossEntropySum } from '../neural/ops/binary-cross-entropy.ts';
 import type { ParamSpec, Params } from '../neural/params.ts';
 import type { Rng } from '../neural/rng.ts';
+import type { WordTokenizer } from '../neural/tokenizers/word-tokenizer.ts';
 import type { GlinerConfig } from './config.ts';
 import { type Capture, headSpecs, headsForward, lossMask } from './heads.ts';
-import type { GlinerBatch, PromptSettings, WordTokenizer } from './inputs.ts';
+import type { GlinerBatch, PromptSettings } from './inputs.ts';
 import { promptSettings } from './inputs.ts';
 
 /** GLiNER's backbone prefix: token_rep_layer.bert_layer.model.<transformers names>. */

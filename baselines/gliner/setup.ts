@@ -5,19 +5,15 @@ import { parseDebertaConfig } from '../neural/deberta/config.ts';
 import { DebertaModel } from '../neural/deberta/model.ts';
 import { initParams } from '../neural/params.ts';
 import type { Rng } from '../neural/rng.ts';
-import { BertTokenizer } from '../neural/tokenizers/bert-tokenizer.ts';
 import { loadBertTokenizer } from '../neural/tokenizers/load.ts';
 import { parseGlinerConfig } from './config.ts';
 import { headSpecs } from './heads.ts';
-import { debertaEncoder, GLINER_WEIGHTS, loadGliner } from './load.ts';
+import { debertaEncoder, GLINER_ADDED_TOKENS, GLINER_WEIGHTS, hasGlinerWeights, loadGliner } from './load.ts';
 import { ENCODER_PREFIX, GlinerModel } from './model.ts';
 import { type GlinerParams, SCRATCH_GLINER } from './params.ts';
-import { wordPieceWordTokenizer } from './tokenizer.ts';
 
 /** The WordPiece vocabulary bundled with the fixtures (trained on SkillSpan train words). */
 export const BUNDLED_TOKENIZER = 'fixtures/hf-reference/tokenizer';
-/** The tokens GLiNER.from_pretrained appends to a backbone's vocabulary, in this order. */
-export const GLINER_ADDED_TOKENS = ['[FLERT]', '<<ENT>>', '<<SEP>>'];
 
 export type GlinerSource = { kind: 'pretrained'; dir: string } | { kind: 'scratch'; tokenizerDir: string };
 
@@ -33,14 +29,11 @@ export function glinerSource(params: GlinerParams, baseDir: string): GlinerSourc
 export function missingGliner(params: GlinerParams, baseDir: string): string | undefined {
   const source = glinerSource(params, baseDir);
   if (source.kind === 'pretrained') {
-    if (
-      !existsSync(join(source.dir, 'gliner_config.json')) ||
-      !existsSync(join(source.dir, GLINER_WEIGHTS))
-    ) {
+    if (!existsSync(join(source.dir, 'gliner_config.json')) || !hasGlinerWeights(source.dir)) {
       return (
-        `no GLiNER folder at ${source.dir} (needs gliner_config.json with encoder_config, ${GLINER_WEIGHTS}, tokenizer.json). ` +
-        'On a machine with network access download EmergentMethods/gliner_small_news-v2.1, convert pytorch_model.bin ' +
-        'to model.safetensors, add the deberta-v3-small tokenizer with [FLERT] <<ENT>> <<SEP>> and its config as encoder_config.'
+        `no GLiNER folder at ${source.dir} (needs gliner_config.json with encoder_config, ${GLINER_WEIGHTS} or pytorch_model.bin, and tokenizer.json or spm.model). ` +
+        'On a machine with network access download EmergentMethods/gliner_small_news-v2.1 and microsoft/deberta-v3-small; ' +
+        'put the latter\'s spm.model into the folder and its config.json (or put it into gliner_config.json as "encoder_config").'
       );
     }
     return undefined;
@@ -53,8 +46,8 @@ export function missingGliner(params: GlinerParams, baseDir: string): string | u
 /** The model to train: a GLiNER folder as it is, or a fresh seeded one from scratch. */
 export function buildGliner(params: GlinerParams, source: GlinerSource, rng: Rng): GlinerModel {
   if (source.kind === 'pretrained') return loadGliner(source.dir);
-  const base = loadBertTokenizer(source.tokenizerDir);
-  const tokenizer = withAddedTokens(base, GLINER_ADDED_TOKENS);
+  const tokenizer = loadBertTokenizer(source.tokenizerDir);
+  tokenizer.addTokens(GLINER_ADDED_TOKENS);
   const size = { ...SCRATCH_GLINER, ...params.config };
   const encoderConfig = parseDebertaConfig(
     {
@@ -97,22 +90,14 @@ export function buildGliner(params: GlinerParams, source: GlinerSource, rng: Rng
   );
   const encoder = DebertaModel.create(encoderConfig, rng, ENCODER_PREFIX);
   const heads = initParams(headSpecs(config, encoderConfig.hidden_size), encoderConfig, rng);
-  return new GlinerModel(config, debertaEncoder(encoder), heads, wordPieceWordTokenizer(tokenizer));
-}
-
-/** A WordPiece tokenizer with tokens appended after its vocabulary (resize_token_embeddings' layout). */
-export function withAddedTokens(tokenizer: BertTokenizer, tokens: readonly string[]): BertTokenizer {
-  const added = new Map(tokenizer.options.addedTokens);
-  let next = tokenizer.vocabSize;
-  for (const token of tokens)
-    if (!added.has(token) && !tokenizer.options.vocab.has(token)) added.set(token, next++);
-  return new BertTokenizer({ ...tokenizer.options, addedTokens: added });
+  return new GlinerModel(config, debertaEncoder(encoder), heads, tokenizer);
 }
 
 /** Writes the scratch model's tokenizer.json: the base file with the GLiNER tokens as added tokens. */
 export function writeScratchTokenizer(tokenizerDir: string, target: string): void {
   const json = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer.json'), 'utf8'));
-  const tokenizer = withAddedTokens(loadBertTokenizer(tokenizerDir), GLINER_ADDED_TOKENS);
+  const tokenizer = loadBertTokenizer(tokenizerDir);
+  tokenizer.addTokens(GLINER_ADDED_TOKENS);
   const present = new Set((json.added_tokens ?? []).map((t: { content: string }) => t.content));
   for (const token of GLINER_ADDED_TOKENS) {
     if (present.has(token)) continue;

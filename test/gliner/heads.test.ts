@@ -3,7 +3,7 @@ import test from 'ava';
 import { parseGlinerConfig } from '../../baselines/gliner/config.ts';
 import { type Capture, headSpecs, headsForward } from '../../baselines/gliner/heads.ts';
 import { buildBatch, promptSettings } from '../../baselines/gliner/inputs.ts';
-import { wordPieceWordTokenizer } from '../../baselines/gliner/tokenizer.ts';
+
 import { splitWords } from '../../baselines/gliner/words.ts';
 import { useBackend } from '../../baselines/neural/backend/choose.ts';
 import { bindWeights } from '../../baselines/neural/hf/bind-weights.ts';
@@ -15,7 +15,7 @@ import { maxAbsDiff } from '../neural/gradcheck.ts';
 import { GLINER_FIXTURE, inferenceCases } from './fixture.ts';
 
 const config = parseGlinerConfig(readJsonFile(`${GLINER_FIXTURE}/gliner_config.json`), 'fixture');
-const tokenizer = wordPieceWordTokenizer(loadBertTokenizer(GLINER_FIXTURE));
+const tokenizer = loadBertTokenizer(GLINER_FIXTURE);
 
 function fixtureBatch(caseIndex: number) {
   const c = inferenceCases()[caseIndex];
