@@ -40,7 +40,6 @@ const ctx: TrainContext<typeof params> = {
   cache: { get: () => undefined, set: () => {} },
   progress: { start: (p) => (phase = p), advance: () => {}, status: () => {} },
   signal: new AbortController().signal,
-  state: new Map(),
   log: (message) => console.log(`[${elapsed()}] ${message}`),
   recordEnvironment: (facts) => console.log('environment', JSON.stringify(facts)),
   train,
@@ -48,15 +47,15 @@ const ctx: TrainContext<typeof params> = {
   scoreDev: (predictions) => scoreSplit(dev, predictions).metrics,
 };
 console.log(`artifacts in ${artifactDir}; params ${JSON.stringify(params)}`);
-await bertTaggerMethod.train!(ctx);
+const tagger = await bertTaggerMethod.train(ctx);
 console.log(`[${elapsed()}] trained`);
 for (const [split, sentences] of [
   ['dev', dev],
   ['test', test],
 ] as const) {
   const predictions: Prediction[] = [];
-  const context = { ...ctx, split, splitSentences: sentences };
-  for await (const p of bertTaggerMethod.predict(context, sentences)) predictions.push(p);
+  const context = { ...ctx, split, splitSentences: sentences, status: () => {} };
+  for await (const p of bertTaggerMethod.predict(context, sentences, tagger)) predictions.push(p);
   const order = new Map(sentences.map((s, i) => [s.id, i]));
   predictions.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   const m = scoreSplit(sentences, predictions).metrics;

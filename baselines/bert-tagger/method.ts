@@ -15,19 +15,16 @@ import { BertTagger } from './tagger-model.ts';
 import { TAG_COUNT } from './tags.ts';
 import { MODEL_DIR, trainTagger } from './train.ts';
 
-const STATE_KEY = 'bert-tagger';
-
 /**
  * Table 2's "BERT" / "jobSpanBERT" rows: a BERT encoder fine-tuned for SkillSpan's two BIO
  * layers (SkillSpan's MaChAmp setup), trained in TensorFlow.js on whatever backend the machine
  * has. `from` fine-tunes a local Hugging Face folder; without it a small encoder is trained from
  * scratch with the bundled WordPiece vocabulary.
  */
-export const bertTaggerMethod: Method<TaggerParams> = {
+export const bertTaggerMethod = {
   name: 'bert-tagger',
   // 2: query/key/value joined into one parameter (training checkpoints of version 1 do not resume)
   version: '2',
-  kind: 'model',
   params: taggerParams,
 
   unavailable: (params, baseDir = process.cwd()) => missingEncoder(params, baseDir),
@@ -55,33 +52,22 @@ export const bertTaggerMethod: Method<TaggerParams> = {
     return { setup, ...(size.parameters ? { parameters: size.parameters } : {}) };
   },
 
-  async train(ctx) {
-    const tagger = await trainTagger(ctx);
-    (ctx.state.get(STATE_KEY) as BertTagger | undefined)?.dispose();
-    ctx.state.set(STATE_KEY, tagger);
-  },
+  train: (ctx) => trainTagger(ctx),
 
-  async *predict(ctx, sentences) {
+  async load(ctx) {
     const backend = await useBackend(ctx.params.backend);
     ctx.recordEnvironment({ backend: backend.route, tfjs: backend });
-    let tagger = ctx.state.get(STATE_KEY) as BertTagger | undefined;
-    if (!tagger) {
-      const dir = join(ctx.artifactDir, MODEL_DIR);
-      tagger = BertTagger.load(dir);
-      ctx.state.set(STATE_KEY, tagger);
-      ctx.log(`loaded the trained tagger from ${dir} (${readModelConfig(dir).num_hidden_layers} layers)`);
-    }
-    for await (const prediction of predictSentences(
-      tagger,
-      sentences,
-      ctx.params.predict_batch_size,
-      ctx.signal,
-    )) {
-      yield prediction;
-      ctx.progress.advance();
-    }
+    const dir = join(ctx.artifactDir, MODEL_DIR);
+    const tagger = BertTagger.load(dir);
+    ctx.log(`loaded the trained tagger from ${dir} (${readModelConfig(dir).num_hidden_layers} layers)`);
+    return tagger;
   },
-};
+
+  dispose: (tagger) => tagger.dispose(),
+
+  predict: (ctx, sentences, tagger) =>
+    predictSentences(tagger, sentences, ctx.params.predict_batch_size, ctx.signal),
+} satisfies Method<TaggerParams, BertTagger>;
 
 /** "1.2M" and "2L/128H" for the report, from the checkpoint's config or the scratch settings. */
 function describeEncoder(params: TaggerParams, baseDir: string): { shape: string; parameters?: string } {

@@ -13,9 +13,8 @@ import { entitiesOf, tokenSpans } from './predict.ts';
 import { glinerSource, missingGliner } from './setup.ts';
 import { MODEL_DIR, predictSentenceLogits, THRESHOLD_FILE, trainAndSelect } from './training-run.ts';
 
-const STATE_KEY = 'gliner';
-
-interface Trained {
+/** The trained model and the threshold chosen for it. */
+export interface TrainedGliner {
   model: GlinerModel;
   threshold: number;
 }
@@ -26,10 +25,9 @@ interface Trained {
  * local GLiNER folder (the paper's gliner_small_news-v2.1); without it a small GLiNER is
  * trained from scratch. The logic lives in training-run.ts and predict.ts.
  */
-export const glinerMethod: Method<GlinerParams> = {
+export const glinerMethod = {
   name: 'gliner',
   version: '1',
-  kind: 'model',
   params: glinerParams,
 
   unavailable: (params, baseDir = process.cwd()) => missingGliner(params, baseDir),
@@ -37,7 +35,14 @@ export const glinerMethod: Method<GlinerParams> = {
   fingerprint: (params, baseDir) => {
     const source = glinerSource(params, baseDir);
     const dir = source.kind === 'pretrained' ? source.dir : source.tokenizerDir;
-    const files = ['gliner_config.json', GLINER_WEIGHTS, 'tokenizer.json'];
+    const files = [
+      'gliner_config.json',
+      'config.json',
+      GLINER_WEIGHTS,
+      'pytorch_model.bin',
+      'tokenizer.json',
+      'spm.model',
+    ];
     const hashes: Record<string, string> = {};
     for (const file of files) if (existsSync(join(dir, file))) hashes[file] = sha256File(join(dir, file));
     return hashes;
@@ -51,24 +56,21 @@ export const glinerMethod: Method<GlinerParams> = {
     };
   },
 
-  async train(ctx) {
-    const trained = await trainAndSelect(ctx);
-    (ctx.state.get(STATE_KEY) as Trained | undefined)?.model.dispose();
-    ctx.state.set(STATE_KEY, trained);
-  },
+  train: (ctx) => trainAndSelect(ctx),
 
-  async *predict(ctx, sentences) {
+  async load(ctx) {
     const backend = await useBackend(ctx.params.backend);
     ctx.recordEnvironment({ backend: backend.route, tfjs: backend });
-    let trained = ctx.state.get(STATE_KEY) as Trained | undefined;
-    if (!trained) {
-      const dir = join(ctx.artifactDir, MODEL_DIR);
-      const model = loadGliner(dir);
-      const saved = JSON.parse(readFileSync(join(dir, THRESHOLD_FILE), 'utf8')) as { threshold: number };
-      trained = { model, threshold: saved.threshold };
-      ctx.state.set(STATE_KEY, trained);
-      ctx.log(`loaded the trained GLiNER from ${dir} (${parameterCount(model.specs)} parameters)`);
-    }
+    const dir = join(ctx.artifactDir, MODEL_DIR);
+    const model = loadGliner(dir);
+    const saved = JSON.parse(readFileSync(join(dir, THRESHOLD_FILE), 'utf8')) as { threshold: number };
+    ctx.log(`loaded the trained GLiNER from ${dir} (${parameterCount(model.specs)} parameters)`);
+    return { model, threshold: saved.threshold };
+  },
+
+  dispose: (trained) => trained.model.dispose(),
+
+  async *predict(ctx, sentences, trained) {
     const options = { threshold: trained.threshold, flat: ctx.params.flat_ner };
     const entities: CharSpanEntity[][] = new Array(sentences.length);
     for await (const { index, sentence, logits } of predictSentenceLogits(
@@ -80,12 +82,11 @@ export const glinerMethod: Method<GlinerParams> = {
       const found = entitiesOf(logits, ctx.params.labels, options);
       entities[index] = found;
       yield { id: sentence.id, spans: tokenSpans(sentence.tokens, found), raw: JSON.stringify(found) };
-      ctx.progress.advance();
     }
-    // the authors' own protocol, recorded on the run when the whole split was predicted here
+    // the authors' own protocol (char offsets), recorded on the run when the whole split was predicted here
     if (sentences.length === ctx.splitSentences.length) {
       for (const [name, value] of Object.entries(authorsCharNervaluate(sentences, entities)))
         ctx.tracker.logMetric(`${ctx.split}.authors-char-nervaluate.${name}`, value);
     }
   },
-};
+} satisfies Method<GlinerParams, TrainedGliner>;

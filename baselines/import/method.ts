@@ -26,7 +26,6 @@ export type ImportParams = z.infer<typeof importParams>;
 export const importMethod: Method<ImportParams> = {
   name: 'import',
   version: '1',
-  kind: 'import',
   params: importParams,
   fingerprint: (params, baseDir) => {
     const hashes: Record<string, string> = {};
@@ -42,14 +41,11 @@ export const importMethod: Method<ImportParams> = {
     setup: params.system ? `predictions imported from ${params.system}` : 'predictions imported from a file',
   }),
   async *predict(ctx, sentences) {
+    // predictsSplits keeps the runner from asking for a split without a file
     const file = ctx.params[ctx.split];
     if (!file) throw new Error(`no prediction file for the ${ctx.split} split (params.${ctx.split})`);
     const all = readPredictionFile(resolve(ctx.baseDir, file), ctx.splitSentences);
     const wanted = new Set(sentences.map((s) => s.id));
-    for (const prediction of all) {
-      if (!wanted.has(prediction.id)) continue;
-      yield prediction;
-      ctx.progress.advance();
-    }
+    for (const prediction of all) if (wanted.has(prediction.id)) yield prediction;
   },
 };

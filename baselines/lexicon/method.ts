@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Label } from '../../harness/data/types.ts';
 import { LABELS } from '../../harness/data/types.ts';
-import type { Method, MethodContext } from '../../harness/methods/method.ts';
+import type { Method } from '../../harness/methods/method.ts';
 import { createMatcher, type Lexicon, learnLexicon, type MatchThresholds } from './lexicon.ts';
 
 const DEFAULT_GRID = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -27,7 +27,8 @@ export const lexiconParams = z
 
 export type LexiconParams = z.infer<typeof lexiconParams>;
 
-interface TrainedLexicon {
+/** The trained model: the phrase list and the thresholds chosen for it (lexicon.json in the artifacts). */
+export interface TrainedLexicon {
   lexicon: Lexicon;
   thresholds: MatchThresholds;
 }
@@ -39,7 +40,7 @@ const MODEL_FILE = 'lexicon.json';
  * longest-first in new sentences. A floor row for the leaderboard, and a real trainable method
  * that trains and predicts the full splits in seconds.
  */
-export const lexiconMethod: Method<LexiconParams> = {
+export const lexiconMethod: Method<LexiconParams, TrainedLexicon> = {
   name: 'lexicon',
   version: '1',
   params: lexiconParams,
@@ -90,20 +91,13 @@ export const lexiconMethod: Method<LexiconParams> = {
 
     const trained: TrainedLexicon = { lexicon, thresholds };
     writeFileSync(join(ctx.artifactDir, MODEL_FILE), JSON.stringify(trained));
-    ctx.state.set('lexicon', trained);
+    return trained;
   },
 
-  async *predict(ctx, sentences) {
-    const { lexicon, thresholds } = loadTrained(ctx);
+  load: (ctx) => JSON.parse(readFileSync(join(ctx.artifactDir, MODEL_FILE), 'utf8')) as TrainedLexicon,
+
+  async *predict(_ctx, sentences, { lexicon, thresholds }) {
     const match = createMatcher(lexicon, thresholds);
-    for (const sentence of sentences) {
-      yield { id: sentence.id, spans: match(sentence.tokens) };
-      ctx.progress.advance();
-    }
+    for (const sentence of sentences) yield { id: sentence.id, spans: match(sentence.tokens) };
   },
 };
-
-function loadTrained(ctx: MethodContext<LexiconParams>): TrainedLexicon {
-  const inMemory = ctx.state.get('lexicon') as TrainedLexicon | undefined;
-  return inMemory ?? (JSON.parse(readFileSync(join(ctx.artifactDir, MODEL_FILE), 'utf8')) as TrainedLexicon);
-}

@@ -1,8 +1,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { DEFAULT_STORE_PATH } from '../tracking/open-store.ts';
 import { InputError } from '../util/errors.ts';
 import { commands } from './commands/index.ts';
-import { DEFAULT_STORE_PATH } from './options.ts';
 
 /** Exit codes: 0 fine, 1 something ran and failed, 2 bad input (flags, files, experiments). */
 export async function main(argv: string[]): Promise<void> {

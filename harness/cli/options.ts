@@ -1,6 +1,4 @@
-/** Options and defaults shared by several commands. */
-export const DEFAULT_STORE_PATH = '.skillbench/runs.db';
-
+/** Options shared by several commands. */
 export interface StoreArgs {
   store: string;
 }

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { Document } from 'yaml';
 import { resolveDataset } from '../data/datasets.ts';
-import type { Method } from '../methods/method.ts';
+import type { AnyMethod } from '../methods/method.ts';
 import { describeError, InputError } from '../util/errors.ts';
 import { issueMessage, unknownKeyMessage } from './issues.ts';
 import { applySweepPoint, overlappingSweepKeys, type SweepPoint, sweepPath, sweepPoints } from './params.ts';
@@ -22,7 +22,8 @@ export interface CheckContext {
   source: YamlSource;
   document: Document.Parsed;
   config: Experiment;
-  method: Method<unknown>;
+  /** undefined for a published row (only a `published` block) */
+  method?: AnyMethod;
   /** the experiment file's folder: dataset paths are relative to it */
   dir: string;
 }
@@ -44,39 +45,39 @@ export function checkExperiment(context: CheckContext): Problem[] {
     });
   };
   const { config, method } = context;
-  if (method.kind === 'published') {
-    if (!config.published)
-      report(['published'], `missing: method ${method.name} records the numbers of a \`published\` block`);
-    if (config.sweep)
-      report(['sweep'], `method ${method.name} only records published numbers: a sweep has no meaning`, {
-        mode: 'key',
-      });
-    for (const name of profileNames(config)) {
-      if (config.profiles?.[name]?.sweep) {
-        report(
-          ['profiles', name, 'sweep'],
-          `method ${method.name} only records published numbers: a sweep has no meaning`,
-          { mode: 'key' },
-        );
-      }
+  if (!method) {
+    // a published row: numbers from a paper, never run
+    for (const key of RUN_FIELDS) {
+      if (config[key] !== undefined)
+        report([key], `a published row (no \`method\`) is never run: \`${key}\` has no meaning`, {
+          mode: 'key',
+        });
     }
+    checkPublished(context, problems);
+    return problems;
   }
+  const withMethod = { ...context, method };
   for (const profile of [undefined, ...profileNames(config)]) {
     const resolved = resolveProfile(config, profile);
     // params are still checked over the sweep paths that are fine
-    resolved.sweep = checkSweepPaths(context, resolved, report);
-    for (const point of sweepPoints(resolved.sweep)) checkParams(context, resolved, point, report);
+    resolved.sweep = checkSweepPaths(withMethod, resolved, report);
+    for (const point of sweepPoints(resolved.sweep)) checkParams(withMethod, resolved, point, report);
   }
   checkDatasets(context, report);
   checkPublished(context, problems);
   return problems;
 }
 
+/** Fields that only mean something for an experiment that runs. */
+const RUN_FIELDS = ['params', 'dataset', 'seeds', 'sweep', 'profiles'] as const;
+
+type MethodCheckContext = CheckContext & { method: AnyMethod };
+
 type Report = (at: KeyPath, message: string, options?: { mode?: 'key' | 'value'; shown?: KeyPath }) => void;
 
 /** Reports sweep paths the method does not know (and overlapping ones); returns the sweep without them. */
 function checkSweepPaths(
-  context: CheckContext,
+  context: MethodCheckContext,
   resolved: ResolvedExperiment,
   report: Report,
 ): Sweep | undefined {
@@ -111,7 +112,7 @@ function checkSweepPaths(
 }
 
 function checkParams(
-  context: CheckContext,
+  context: MethodCheckContext,
   resolved: ResolvedExperiment,
   point: SweepPoint,
   report: Report,
@@ -150,7 +151,7 @@ function checkParams(
  * deepest existing parent (shown under the path where it should be added).
  */
 function paramLocation(
-  context: CheckContext,
+  context: MethodCheckContext,
   resolved: ResolvedExperiment,
   point: SweepPoint,
   paramPath: KeyPath,

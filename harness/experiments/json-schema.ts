@@ -4,14 +4,14 @@
  * X`) the schema of its params, so params autocomplete too. In profiles every param is optional.
  */
 import { z } from 'zod';
-import type { Method } from '../methods/method.ts';
+import type { AnyMethod } from '../methods/method.ts';
 import { experiment } from './schema.ts';
 
 type JsonSchema = Record<string, unknown>;
 
 const OPTIONS = { io: 'input', unrepresentable: 'any', target: 'draft-7' } as const;
 
-export function experimentJsonSchema(methods: readonly Method<unknown>[]): JsonSchema {
+export function experimentJsonSchema(methods: readonly AnyMethod[]): JsonSchema {
   const root = z.toJSONSchema(experiment, OPTIONS) as JsonSchema;
   const properties = root.properties as Record<string, JsonSchema>;
   const sorted = [...methods].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -45,7 +45,7 @@ export function experimentJsonSchema(methods: readonly Method<unknown>[]): JsonS
 }
 
 /** A method's params schema, its definitions moved to the root under `<method>.<name>`. */
-function methodParamsSchema(method: Method<unknown>, definitions: Record<string, JsonSchema>): JsonSchema {
+function methodParamsSchema(method: AnyMethod, definitions: Record<string, JsonSchema>): JsonSchema {
   const { $schema: _, definitions: own, ...schema } = z.toJSONSchema(method.params, OPTIONS) as JsonSchema;
   const prefix = `${method.name}.`;
   const rename = (value: unknown): unknown => {

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { Method } from '../methods/method.ts';
-import { getMethod, methodNames } from '../methods/registry.ts';
+import type { AnyMethod } from '../methods/method.ts';
+import { getMethod, loadMethods, methodNames } from '../methods/registry.ts';
 import { checkExperiment } from './check.ts';
 import { type ExperimentFile, experimentFiles } from './files.ts';
 import { yamlFootguns } from './footguns.ts';
@@ -31,7 +31,8 @@ export interface LoadedExperiment {
   line: number;
   /** the validated file contents (params not yet through the method's schema) */
   config: Experiment;
-  method: Method<unknown>;
+  /** undefined for a published row (no `method`, only a `published` block): shown, never run */
+  method?: AnyMethod;
 }
 
 export interface LoadResult {
@@ -43,12 +44,20 @@ export interface LoadResult {
   files: string[];
 }
 
-export function loadExperiments(paths: readonly string[], cwd = process.cwd()): LoadResult {
+/**
+ * Reads, validates and checks experiment files. Async because the methods the files name are
+ * loaded first (the registry imports a method only when an experiment uses it).
+ */
+export async function loadExperiments(paths: readonly string[], cwd = process.cwd()): Promise<LoadResult> {
   const listed = experimentFiles(paths, cwd);
   const problems: Problem[] = [...listed.problems];
   const candidates: Candidate[] = [];
-  for (const file of listed.files) {
-    const loaded = loadFile(file);
+  const parsed = listed.files.map((file) => ({ file, ...readFile(file) }));
+  await loadMethods(parsed.flatMap((file) => file.source?.documents.map(methodName) ?? []));
+  for (const { file, source, problems: fileProblems } of parsed) {
+    const loaded = source
+      ? loadDocuments(file, source, fileProblems)
+      : { problems: fileProblems, candidates: [] };
     problems.push(...loaded.problems);
     candidates.push(...loaded.candidates);
   }
@@ -78,11 +87,11 @@ export function loadExperiments(paths: readonly string[], cwd = process.cwd()): 
 }
 
 /** Loads, and throws one ExperimentError listing every error if there is any. */
-export function loadExperimentsOrThrow(
+export async function loadExperimentsOrThrow(
   paths: readonly string[],
   cwd = process.cwd(),
-): { experiments: LoadedExperiment[]; warnings: Problem[]; files: string[] } {
-  const result = loadExperiments(paths, cwd);
+): Promise<{ experiments: LoadedExperiment[]; warnings: Problem[]; files: string[] }> {
+  const result = await loadExperiments(paths, cwd);
   if (result.problems.some((problem) => problem.severity === 'error'))
     throw new ExperimentError(result.problems);
   return { experiments: result.experiments, warnings: result.problems, files: result.files };
@@ -96,7 +105,7 @@ interface Candidate {
   ok: boolean;
 }
 
-function loadFile(file: ExperimentFile): { problems: Problem[]; candidates: Candidate[] } {
+function readFile(file: ExperimentFile): { source?: YamlSource; problems: Problem[] } {
   let text: string;
   try {
     text = readFileSync(file.path, 'utf8');
@@ -104,10 +113,26 @@ function loadFile(file: ExperimentFile): { problems: Problem[]; candidates: Cand
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     return {
       problems: [{ severity: 'error', file: file.display, path: [], message: `cannot read (${code})` }],
-      candidates: [],
     };
   }
-  const { source, problems } = parseYaml(file.display, text);
+  return parseYaml(file.display, text);
+}
+
+/** The method a YAML document names, if it names one (to load it before checking the document). */
+function methodName(document: Document.Parsed): string {
+  try {
+    const method = document.errors.length ? undefined : document.get('method');
+    return typeof method === 'string' ? method : '';
+  } catch {
+    return '';
+  }
+}
+
+function loadDocuments(
+  file: ExperimentFile,
+  source: YamlSource,
+  problems: Problem[],
+): { problems: Problem[]; candidates: Candidate[] } {
   const candidates: Candidate[] = [];
   source.documents.forEach((document, index) => {
     if (document.contents === null) return; // an empty document (a trailing `---`, only comments)
@@ -176,8 +201,15 @@ function loadDocument(
     const list = known.length === 0 ? ' (no methods are registered)' : ` (registered: ${known.join(', ')})`;
     report(['method'], `unknown method "${record.method}"${didYouMean(record.method, known) || list}`);
   }
-  if (method) {
-    // the method's checks run on the fields that are valid, so their problems show up too
+  const publishedOnly = record.method === undefined;
+  if (publishedOnly && record.published === undefined) {
+    report(
+      ['method'],
+      'missing (a registered method; or, for a row of numbers from a paper, a `published` block)',
+    );
+  }
+  if (method || (publishedOnly && parsed.success)) {
+    // the checks run on the fields that are valid, so their problems show up too
     const config = parsed.success ? parsed.data : salvage(record);
     problems.push(...checkExperiment({ source, document, config, method, dir: dirname(file.path) }));
   }
@@ -190,10 +222,12 @@ function loadDocument(
     document: index,
     line: locate(source, document, []).line,
     config: parsed.data as Experiment,
-    method: method as Method<unknown>,
+    method,
   };
   const ok =
-    parsed.success && method !== undefined && !problems.some((problem) => problem.severity === 'error');
+    parsed.success &&
+    (method !== undefined || publishedOnly) &&
+    !problems.some((problem) => problem.severity === 'error');
   return { problems, candidate: { experiment, line: start.line, column: start.column, ok } };
 }
 

@@ -3,11 +3,12 @@
  * sweep x seeds expanded, params through the method's schema (defaults applied), datasets
  * resolved and hashed, and each run's content key.
  *
- * Methods of kind 'published' do not run: each such experiment gives exactly one spec (its first
- * seed, no sweep) so the runner can record the row; its key includes the published numbers.
+ * A published row (an experiment without a method, only a `published` block) gives no runs: it
+ * is recorded with its experiment and shown by the report.
  */
 import { dirname } from 'node:path';
 import { loadDataset } from '../data/datasets.ts';
+import type { AnyMethod } from '../methods/method.ts';
 import type { DatasetBinding, RunSpec } from '../runner/types.ts';
 import { InputError } from '../util/errors.ts';
 import { matchesPattern } from './glob.ts';
@@ -43,9 +44,9 @@ export interface PlannedExperiment {
   name: string;
   file: string;
   description?: string;
-  method: string;
-  methodVersion: string;
-  kind: 'model' | 'import' | 'published';
+  /** undefined for a published row */
+  method?: string;
+  methodVersion?: string;
   published?: Published;
   tags: string[];
   /** the profile applied (undefined when none was asked for or the experiment lacks it) */
@@ -93,7 +94,6 @@ function seedsFor(
   count: number | undefined,
 ): number[] {
   const seeds = resolveProfile(experiment.config, profile).seeds;
-  if (experiment.method.kind === 'published') return seeds.slice(0, 1);
   return count === undefined ? seeds : seeds.slice(0, count);
 }
 
@@ -102,19 +102,20 @@ export function expandExperiment(
   experiment: LoadedExperiment,
   options: { profile?: string; seeds?: number } = {},
 ): Expansion[] {
+  const { method } = experiment;
+  if (!method) return []; // a published row never runs
   const resolved = resolveProfile(experiment.config, options.profile);
-  const published = experiment.method.kind === 'published';
-  const points = published ? sweepPoints(undefined) : sweepPoints(resolved.sweep);
+  const points = sweepPoints(resolved.sweep);
   const seeds = seedsFor(experiment, options.profile, options.seeds);
   return points.flatMap((point) => {
     const applied = applySweepPoint(resolved.params, point);
     if ('error' in applied) {
       throw new InputError(`experiment ${experiment.name}: sweep path ${applied.key}: ${applied.error}`);
     }
-    const parsed = experiment.method.params.safeParse(applied.params);
+    const parsed = method.params.safeParse(applied.params);
     if (!parsed.success) {
       throw new InputError(
-        `experiment ${experiment.name}: params do not fit method ${experiment.method.name} (run \`skillbench validate\` for located errors)`,
+        `experiment ${experiment.name}: params do not fit method ${method.name} (run \`skillbench validate\` for located errors)`,
         experiment.file,
         experiment.line,
       );
@@ -146,7 +147,7 @@ function checkSeeds(experiments: readonly LoadedExperiment[], options: PlanOptio
       throw new InputError(`--seeds ${options.seeds}: expected a whole number >= 1`);
     }
     const short = experiments
-      .filter((experiment) => experiment.method.kind !== 'published')
+      .filter((experiment) => experiment.method !== undefined)
       .map((experiment) => ({ experiment, seeds: resolveProfile(experiment.config, options.profile).seeds }))
       .filter(({ seeds }) => seeds.length < (options.seeds as number));
     if (short.length > 0) {
@@ -195,12 +196,41 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
     const { config, method } = experiment;
     const resolved = resolveProfile(config, options.profile);
     // published rows never run, so a profile has nothing to change for them
-    if (options.profile !== undefined && resolved.profile === undefined && method.kind !== 'published') {
+    if (options.profile !== undefined && resolved.profile === undefined && method) {
       withoutProfile.push(experiment.name);
     }
-    const dataset = bindDatasets(experiment, resolved.limit);
-    const kind = method.kind ?? 'model';
-    const runs: PlannedRun[] = expandExperiment(experiment, options).map((expansion) => {
+    const runs: PlannedRun[] = method ? planExperimentRuns(experiment, method, resolved.limit) : [];
+    planned.push({
+      name: experiment.name,
+      file: experiment.file,
+      description: config.description,
+      method: method?.name,
+      methodVersion: method?.version,
+      published: config.published,
+      tags: config.tags ?? [],
+      profile: resolved.profile,
+      runs,
+    });
+  }
+  if (withoutProfile.length > 0) {
+    const [one, ...more] = withoutProfile;
+    notes.unshift(
+      more.length === 0
+        ? `experiment ${one} does not define profile ${options.profile}: it runs unchanged`
+        : `experiments ${withoutProfile.join(', ')} do not define profile ${options.profile}: they run unchanged`,
+    );
+  }
+  return { runs: planned.flatMap((experiment) => experiment.runs), experiments: planned, notes };
+
+  function planExperimentRuns(
+    experiment: LoadedExperiment,
+    method: AnyMethod,
+    limit: DatasetLimit,
+  ): PlannedRun[] {
+    const { config } = experiment;
+    const resolved = resolveProfile(config, options.profile);
+    const dataset = bindDatasets(experiment, limit);
+    return expandExperiment(experiment, options).map((expansion) => {
       const key = runKey({
         method: method.name,
         methodVersion: method.version,
@@ -209,7 +239,6 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
         datasetHashes: { train: dataset.train?.hash, dev: dataset.dev?.hash, test: dataset.test.hash },
         limit: resolved.limit,
         fingerprint: method.fingerprint?.(expansion.params, dirname(experiment.path)),
-        published: kind === 'published' ? config.published : undefined,
       });
       const other = firstByKey.get(key);
       if (other !== undefined && other !== experiment.name) {
@@ -232,26 +261,5 @@ export function planRuns(experiments: readonly LoadedExperiment[], options: Plan
         tags: config.tags ?? [],
       };
     });
-    planned.push({
-      name: experiment.name,
-      file: experiment.file,
-      description: config.description,
-      method: method.name,
-      methodVersion: method.version,
-      kind,
-      published: config.published,
-      tags: config.tags ?? [],
-      profile: resolved.profile,
-      runs,
-    });
   }
-  if (withoutProfile.length > 0) {
-    const [one, ...more] = withoutProfile;
-    notes.unshift(
-      more.length === 0
-        ? `experiment ${one} does not define profile ${options.profile}: it runs unchanged`
-        : `experiments ${withoutProfile.join(', ')} do not define profile ${options.profile}: they run unchanged`,
-    );
-  }
-  return { runs: planned.flatMap((experiment) => experiment.runs), experiments: planned, notes };
 }

@@ -6,7 +6,7 @@
  */
 
 import { canonicalJson, sha256 } from '../util/hash.ts';
-import type { DatasetLimit, Published } from './schema.ts';
+import type { DatasetLimit } from './schema.ts';
 
 export interface RunKeyInput {
   method: string;
@@ -19,8 +19,6 @@ export interface RunKeyInput {
   limit: DatasetLimit;
   /** Method.fingerprint: hashes of inputs the params point at (an imported file, a model folder) */
   fingerprint?: Record<string, string>;
-  /** only for methods of kind 'published', whose "result" is the numbers themselves */
-  published?: Published;
 }
 
 export function runKey(input: RunKeyInput): string {
@@ -38,7 +36,6 @@ export function runKey(input: RunKeyInput): string {
         test: split(input.datasetHashes.test, input.limit.test),
       },
       fingerprint: input.fingerprint,
-      published: input.published,
     }),
   );
 }

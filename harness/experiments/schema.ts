@@ -110,7 +110,10 @@ export const experiment = z
   .strictObject({
     name,
     description: z.string().optional(),
-    method: z.string().min(1).meta({ description: 'A registered method name.' }),
+    method: z.string().min(1).optional().meta({
+      description:
+        'A registered method name. Without one the experiment is a published row: its `published` block, shown and never run.',
+    }),
     params: params.optional(),
     dataset: dataset.optional(),
     seeds: seeds.optional(),

@@ -29,22 +29,22 @@ export function formatSummary(
   plans: readonly ProfilePlan[],
 ): string {
   const byMethod = new Map<string, number>();
-  for (const experiment of experiments)
-    byMethod.set(experiment.method.name, (byMethod.get(experiment.method.name) ?? 0) + 1);
+  for (const { method } of experiments)
+    if (method) byMethod.set(method.name, (byMethod.get(method.name) ?? 0) + 1);
   const methods = [...byMethod.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([method, count]) => `${method} ${count}`)
     .join(', ');
-  const published = experiments.filter((experiment) => experiment.method.kind === 'published').length;
+  const published = experiments.filter((experiment) => !experiment.method).length;
   const lines = [
-    `ok: ${plural(files.length, 'file')}, ${plural(experiments.length, 'experiment')}, ${plural(byMethod.size, 'method')}${methods ? ` (${methods})` : ''}`,
+    `ok: ${plural(files.length, 'file')}, ${plural(experiments.length, 'experiment')}, ${plural(byMethod.size, 'method')}${methods ? ` (${methods})` : ''}${published ? `, ${plural(published, 'published row')}` : ''}`,
     '',
     formatTable(
       ['profile', 'defined by', 'runs'],
       plans.map(({ profile, plan, defining }) => [
         profile ?? '(none)',
         profile === undefined ? '' : `${defining} of ${experiments.length}`,
-        plan.experiments.filter((e) => e.kind !== 'published').reduce((sum, e) => sum + e.runs.length, 0),
+        plan.runs.length,
       ]),
     ),
   ];

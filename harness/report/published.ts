@@ -8,7 +8,6 @@ import { published as publishedSchema } from '../experiments/schema.ts';
 import type { ExperimentRow } from '../tracking/store.ts';
 import type { PublishedNumbers } from './model-types.ts';
 
-export const PUBLISHED_METHOD = 'published';
 export const REPRODUCES_TAG = 'reproduces:';
 export const PAPER_PREFIX = 'paper-';
 
@@ -34,8 +33,9 @@ export function publishedNumbers(experiment: ExperimentRow): PublishedNumbers | 
   };
 }
 
+/** A published row: an experiment with numbers and no method (stored and shown, never run). */
 export function isPublishedOnly(experiment: ExperimentRow): boolean {
-  return experiment.method === PUBLISHED_METHOD;
+  return !experiment.method && experiment.published !== undefined && experiment.published !== null;
 }
 
 /** The published experiment a reproduced one claims (see the file comment), if any. */

@@ -4,9 +4,7 @@
  * (published.ts), and one row per published experiment no reproduced one claims. Rows of the
  * paper keep the order of published.yaml; rows without published numbers follow.
  */
-import { dirname } from 'node:path';
 import type { MethodDescription } from '../methods/method.ts';
-import { getMethod } from '../methods/registry.ts';
 import type { RunRecord } from '../runner/types.ts';
 import type { ExperimentRow, RunStore } from '../tracking/store.ts';
 import {
@@ -39,12 +37,9 @@ export interface RowsResult {
 /** Sort offset of rows without published numbers: after the paper's rows. */
 const NOT_IN_PAPER = 1e9;
 
+/** What the method said about the row when it ran (recorded on the run: the report loads no method). */
 function describeMethod(run: RunRecord): MethodDescription | undefined {
-  try {
-    return getMethod(run.spec.method)?.describe?.(run.spec.params, dirname(run.spec.file));
-  } catch {
-    return undefined;
-  }
+  return run.environment?.description;
 }
 
 export function collectRows(

@@ -10,18 +10,12 @@ import { projectPath } from '../util/paths.ts';
 import type { CellContent } from './leaderboard-table.ts';
 import { buildReportModel, type ReportOptions } from './model.ts';
 import type { ReportModel } from './model-types.ts';
+import { DEFAULT_OUTPUTS, type ReportFormat } from './outputs.ts';
 import { renderHtml } from './render-html.ts';
 import { renderLatex } from './render-latex.ts';
 import { renderMarkdown } from './render-markdown.ts';
 
-export const REPORT_FORMATS = ['html', 'md', 'latex'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export const DEFAULT_OUTPUTS: Record<ReportFormat, string> = {
-  html: 'reports/out/index.html',
-  md: 'reports/out/leaderboard.md',
-  latex: 'reports/out/leaderboard.tex',
-};
+export { DEFAULT_OUTPUTS, REPORT_FORMATS, type ReportFormat } from './outputs.ts';
 
 export interface WriteReportOptions extends Omit<ReportOptions, 'explorer'> {
   storePath: string;

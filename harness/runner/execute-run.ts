@@ -2,15 +2,23 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadDataset } from '../data/datasets.ts';
 import type { Prediction, Sentence } from '../data/types.ts';
-import type { Method, MethodContext, PredictContext, Progress, TrainContext } from '../methods/method.ts';
-import { getMethod } from '../methods/registry.ts';
+import type {
+  AnyMethod,
+  LoadContext,
+  MethodContext,
+  PredictContext,
+  Progress,
+  Split,
+  TrainContext,
+} from '../methods/method.ts';
+import { loadMethod } from '../methods/registry.ts';
 import { captureEnvironment } from '../tracking/environment.ts';
 import type { RunStore } from '../tracking/store.ts';
 import { describeError } from '../util/errors.ts';
 import { prefixMetrics } from './metric-names.ts';
 import { PredictionLog } from './prediction-log.ts';
 import { scoreSplit } from './score-split.ts';
-import { datasetSource, type RunRecord, type RunSpec, type RunStatus } from './types.ts';
+import { datasetSource, type RunEnvironment, type RunRecord, type RunSpec, type RunStatus } from './types.ts';
 import { checkPrediction } from './validate-prediction.ts';
 
 export interface RunOutcome {
@@ -44,7 +52,7 @@ const TRAINED_MARKER = 'trained.json';
  */
 export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promise<RunOutcome> {
   const { store } = options;
-  const method = getMethod(spec.method);
+  const method = await loadMethod(spec.method);
   if (!method) throw new Error(`method "${spec.method}" is not registered`);
   let run = store.ensureRun(spec);
   const artifactDir = join(store.artifactRoot(), spec.key);
@@ -64,7 +72,10 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   }
 
   mkdirSync(artifactDir, { recursive: true });
-  const environment = captureEnvironment();
+  const baseDir = dirname(spec.file);
+  const environment: RunEnvironment = captureEnvironment();
+  const description = describeRun(method, spec.params, baseDir);
+  if (description) environment.description = description;
   const methodFacts: Record<string, unknown> = {};
   const timings: Record<string, number> = { ...run.timings };
   store.claimRun(run.id);
@@ -87,8 +98,9 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   );
 
   const setPhase = (phase: string) => store.updateRun(run.id, { phase });
+  // the model train() returned or load() rebuilt, handed to every predict() of this run
+  let model: { value: unknown } | undefined;
   try {
-    const baseDir = dirname(spec.file);
     const load = (binding: RunSpec['dataset']['test'] | undefined): Sentence[] => {
       if (!binding) return [];
       const { sentences, hash } = loadDataset(datasetSource(binding), baseDir);
@@ -117,9 +129,7 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
         logParam: (name, value) => store.logParams(run.id, { [name]: value }),
       },
       cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
-      progress: options.progress,
       signal: options.signal,
-      state: new Map(),
       log: (message) => options.log(`[${spec.experiment} seed ${spec.seed}] ${message}`),
       recordEnvironment: (facts) => {
         Object.assign(methodFacts, facts);
@@ -132,11 +142,12 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
       const started = performance.now();
       const trainContext: TrainContext = {
         ...context,
+        progress: options.progress,
         train: data.train,
         dev: data.dev,
         scoreDev: (predictions) => scoreSplit(data.dev, predictions).metrics,
       };
-      await method.train(trainContext);
+      model = { value: await method.train(trainContext) };
       options.signal.throwIfAborted();
       timings.train_s = (timings.train_s ?? 0) + (performance.now() - started) / 1000;
       writeFileSync(
@@ -146,9 +157,14 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
       store.updateRun(run.id, { timings });
     }
 
-    const splits = (['dev', 'test'] as const).filter(
-      (split) => spec.dataset[split] && data[split].length > 0,
-    );
+    const modelFor = async (): Promise<unknown> => {
+      if (!model) {
+        const loadContext: LoadContext = { ...context, progress: options.progress };
+        model = { value: await method.load?.(loadContext) };
+      }
+      return model.value;
+    };
+    const splits = predictedSplits(method, spec).filter((split) => data[split].length > 0);
     const predictionsBySplit = new Map<string, Prediction[]>();
     for (const split of splits) {
       setPhase(`predict:${split}`);
@@ -156,9 +172,14 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
       const started = performance.now();
       const predicted = await predictSplit(
         method,
-        { ...context, split, splitSentences: sentences },
+        {
+          ...context,
+          split,
+          splitSentences: sentences,
+          status: (text) => options.progress.status(text),
+        },
         sentences,
-        artifactDir,
+        { artifactDir, progress: options.progress, model: modelFor },
       );
       const seconds = (performance.now() - started) / 1000;
       timings[`predict_${split}_s`] = seconds;
@@ -174,7 +195,11 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
 
     setPhase('score');
     const started = performance.now();
-    store.clearSummaryMetrics(run.id);
+    // the scores of an earlier attempt go; what the method logged while training stays
+    store.clearSummaryMetrics(
+      run.id,
+      splits.map((split) => `${split}.`),
+    );
     for (const split of splits) {
       const { metrics, report } = scoreSplit(data[split], predictionsBySplit.get(split)!);
       const now = Date.now();
@@ -222,29 +247,71 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
     );
     if (!interrupted) await options.afterRun?.(outcome.run);
     return outcome;
+  } finally {
+    if (model) await disposeModel(method, model.value, options.log);
   }
 }
 
+/**
+ * The splits a run predicts: what the method asks for (predictsSplits; default dev and test),
+ * among the splits the experiment has.
+ */
+export function predictedSplits(method: AnyMethod, spec: RunSpec): Split[] {
+  const wanted: readonly Split[] = method.predictsSplits?.(spec.params) ?? ['dev', 'test'];
+  return (['dev', 'test'] as const).filter((split) => wanted.includes(split) && spec.dataset[split]);
+}
+
+/** describe() output for the report, recorded on the run (a failing describe costs only the text). */
+function describeRun(
+  method: AnyMethod,
+  params: unknown,
+  baseDir: string,
+): Record<string, unknown> | undefined {
+  try {
+    return method.describe?.(params, baseDir);
+  } catch {
+    return undefined;
+  }
+}
+
+async function disposeModel(
+  method: AnyMethod,
+  model: unknown,
+  log: (message: string) => void,
+): Promise<void> {
+  try {
+    await method.dispose?.(model);
+  } catch (error) {
+    log(`note: method ${method.name} could not release its model (${describeError(error)})`);
+  }
+}
+
+/**
+ * Predicts what is not yet in the split's prediction log, appending each prediction as it comes
+ * and counting the progress from them. The model is asked for only when something is left.
+ */
 async function predictSplit(
-  method: Method,
+  method: AnyMethod,
   context: PredictContext,
   sentences: Sentence[],
-  artifactDir: string,
+  run: { artifactDir: string; progress: Progress; model: () => Promise<unknown> },
 ): Promise<Prediction[]> {
-  const folder = join(artifactDir, 'predictions');
+  const folder = join(run.artifactDir, 'predictions');
   mkdirSync(folder, { recursive: true });
   const log = new PredictionLog(join(folder, `${context.split}.jsonl`));
   const done = log.readExisting();
   const wanted = new Map(sentences.filter((s) => !done.has(s.id)).map((s) => [s.id, s]));
-  context.progress.start(`predict ${context.split}`, sentences.length, 'sent');
-  context.progress.advance(done.size);
   try {
     if (wanted.size > 0) {
-      for await (const prediction of method.predict(context, [...wanted.values()])) {
+      const model = await run.model();
+      run.progress.start(`predict ${context.split}`, sentences.length, 'sent');
+      run.progress.advance(done.size);
+      for await (const prediction of method.predict(context, [...wanted.values()], model)) {
         checkPrediction(prediction, wanted.get(prediction.id), method.name);
         wanted.delete(prediction.id);
         log.append(prediction);
         done.set(prediction.id, prediction);
+        run.progress.advance();
         context.signal.throwIfAborted();
       }
     }

@@ -3,6 +3,9 @@ import { type ExecuteOptions, executeRun, type RunOutcome } from './execute-run.
 import type { ProgressBoard } from './progress.ts';
 import type { RunSpec } from './types.ts';
 
+/** Executes one run (default: executeRun in this process; an executor may send it elsewhere, e.g. to Slurm). */
+export type RunExecutor = (spec: RunSpec, options: ExecuteOptions) => Promise<RunOutcome>;
+
 export interface RunPlanOptions {
   store: RunStore;
   board: ProgressBoard;
@@ -11,6 +14,7 @@ export interface RunPlanOptions {
   /** runs at a time (in this process; useful for I/O-bound methods such as API calls) */
   jobs?: number;
   afterRun?: ExecuteOptions['afterRun'];
+  executor?: RunExecutor;
 }
 
 /**
@@ -26,7 +30,7 @@ export async function runPlan(specs: readonly RunSpec[], options: RunPlanOptions
       const spec = specs[index];
       const label = `${spec.experiment} s${spec.seed}${Object.keys(spec.sweepPoint).length ? ` ${describeSweepPoint(spec.sweepPoint)}` : ''}`;
       const line = options.board.line(label);
-      const outcome = await executeRun(spec, {
+      const outcome = await (options.executor ?? executeRun)(spec, {
         store: options.store,
         signal: options.signal,
         progress: line,

@@ -56,6 +56,8 @@ export interface RunEnvironment {
   packages: Record<string, string>;
   /** facts the method recorded: tfjs backend, adapter, thread count, model path */
   method?: Record<string, unknown>;
+  /** the method's describe() for the report: parameter count, setup */
+  description?: { parameters?: string; setup?: string; [key: string]: unknown };
 }
 
 export interface RunRecord {

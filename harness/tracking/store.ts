@@ -10,14 +10,18 @@ import { LATEST_MIGRATION, migrate } from './migrations.ts';
 export interface ExperimentInfo {
   name: string;
   description?: string;
-  method: string;
+  /** undefined for a published row (numbers from a paper, never run) */
+  method?: string;
   file?: string;
   published?: unknown;
   tags?: string[];
 }
 
-export interface ExperimentRow extends Required<Pick<ExperimentInfo, 'name' | 'method'>> {
+export interface ExperimentRow {
   id: number;
+  name: string;
+  /** undefined for a published row */
+  method?: string;
   description?: string;
   file?: string;
   published?: unknown;
@@ -133,7 +137,8 @@ export class RunStore {
       .run({
         name: info.name,
         description: info.description ?? null,
-        method: info.method,
+        // the column predates published rows without a method: '' stands for none
+        method: info.method ?? '',
         file: info.file ?? null,
         published: info.published === undefined ? null : JSON.stringify(info.published),
         tags: JSON.stringify(info.tags ?? []),
@@ -151,7 +156,7 @@ export class RunStore {
       id: row.id as number,
       name: row.name as string,
       description: (row.description as string | null) ?? undefined,
-      method: row.method as string,
+      method: (row.method as string) || undefined,
       file: (row.file as string | null) ?? undefined,
       published: row.published_json ? JSON.parse(row.published_json as string) : undefined,
       tags: JSON.parse(row.tags_json as string) as string[],
@@ -387,9 +392,19 @@ export class RunStore {
     return result;
   }
 
-  /** Drops a run's summary metrics (before they are recomputed). Curves (with steps) stay. */
-  clearSummaryMetrics(runId: number): void {
-    this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step IS NULL').run(runId);
+  /**
+   * Drops a run's summary metrics (before they are recomputed): all, or those whose names start
+   * with one of the prefixes (`test.`). Curves (with steps) stay.
+   */
+  clearSummaryMetrics(runId: number, namePrefixes?: readonly string[]): void {
+    if (!namePrefixes) {
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step IS NULL').run(runId);
+      return;
+    }
+    const remove = this.db.prepare(
+      'DELETE FROM metrics WHERE run_id = ? AND step IS NULL AND substr(name, 1, length(?)) = ?',
+    );
+    for (const prefix of namePrefixes) remove.run(runId, prefix, prefix);
   }
 
   // ---- artifacts and predictions -----------------------------------------------------------

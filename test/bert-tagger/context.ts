@@ -42,7 +42,6 @@ export function fakeTrainContext<P>(
     cache: { get: () => undefined, set: () => {} },
     progress: { start: () => {}, advance: () => {}, status: () => {} },
     signal: options.signal ?? new AbortController().signal,
-    state: new Map(),
     log: () => {},
     recordEnvironment: (facts) => Object.assign(environment, facts),
     train,
@@ -54,5 +53,5 @@ export function fakeTrainContext<P>(
 }
 
 export function predictContext<P>(train: TrainContext<P>, sentences: Sentence[]): PredictContext<P> {
-  return { ...train, split: 'test', splitSentences: sentences };
+  return { ...train, split: 'test', splitSentences: sentences, status: () => {} };
 }

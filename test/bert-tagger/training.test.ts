@@ -87,13 +87,15 @@ test('an interrupted run resumes to exactly the weights of an uninterrupted one'
 
 test('predict yields one prediction per sentence, from memory and from the saved folder', async (t) => {
   const ctx = fakeTrainContext(tiny({ epochs: 1, layers: ['SKILL'] }), train, dev);
-  await bertTaggerMethod.train!(ctx);
+  const trained = await bertTaggerMethod.train(ctx);
   const sentences = loadDataset('skillspan:test').sentences.slice(0, 40);
-  for (const state of [ctx.state, new Map<string, unknown>()]) {
+  const loaded = await bertTaggerMethod.load(ctx);
+  for (const tagger of [trained, loaded]) {
     const ids: string[] = [];
     for await (const prediction of bertTaggerMethod.predict(
-      { ...predictContext(ctx, sentences), state },
+      predictContext(ctx, sentences),
       sentences,
+      tagger,
     )) {
       ids.push(prediction.id);
       const words = sentences.find((s) => s.id === prediction.id)!.tokens.length;
@@ -106,6 +108,7 @@ test('predict yields one prediction per sentence, from memory and from the saved
       );
     }
     t.deepEqual(ids.sort(), sentences.map((s) => s.id).sort());
+    bertTaggerMethod.dispose(tagger);
   }
 });
 

@@ -30,7 +30,6 @@ test('validate: a good file exits 0 with a summary of runs per profile', (t) => 
       '  smoke: {seeds: [1], sweep: {}}',
       '---',
       'name: row',
-      'method: xt-published',
       'published: {source: a paper, protocol: nereval, total_f1: 57.7}',
       '',
     ].join('\n'),
@@ -41,7 +40,7 @@ test('validate: a good file exits 0 with a summary of runs per profile', (t) => 
   t.is(
     stdout,
     [
-      'ok: 1 file, 2 experiments, 2 methods (xt-published 1, xt-tagger 1)',
+      'ok: 1 file, 2 experiments, 1 method (xt-tagger 1), 1 published row',
       '',
       'profile  defined by  runs',
       '-------  ----------  ----',
@@ -67,7 +66,7 @@ test('validate: every problem is printed located, and the exit code is 2', (t) =
     [
       'bad.yaml:5:7 params.lr: expected number, got "1e-4x" (YAML reads it as text: a plain value is a number only when it is exactly one, like 1e-4 or 0.0001)',
       'bad.yaml:6:12 seeds[1]: duplicate seed 1 (also at seeds[0])',
-      'bad.yaml:8:1 method: missing (expected string)',
+      'bad.yaml:8:1 method: missing (a registered method; or, for a row of numbers from a paper, a `published` block)',
       'bad.yaml:9:1 methd: unknown key `methd` (did you mean `method`?)',
       '',
       '4 errors, 0 warnings in 1 file',

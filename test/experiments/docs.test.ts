@@ -7,12 +7,12 @@ import { load, writeFiles } from './helpers.ts';
 
 registerBuiltinMethods();
 
-test('the full example of docs/experiments.md is a valid experiment file', (t) => {
+test('the full example of docs/experiments.md is a valid experiment file', async (t) => {
   const doc = readFileSync(projectPath('docs', 'experiments.md'), 'utf8');
   const example = /## A full example\s+```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
   if (!example) return t.fail('no example block');
   const dir = writeFiles(t, { 'example.yaml': example });
-  const { lines, experiments } = load(dir);
+  const { lines, experiments } = await load(dir);
   t.deepEqual(lines, []);
   t.is(planRuns(experiments).runs.length, 6);
   t.is(planRuns(experiments, { profile: 'smoke' }).runs.length, 1);

@@ -23,8 +23,8 @@ export function writeFiles(t: ExecutionContext, files: Record<string, string>): 
 }
 
 /** Loads the given files (relative to dir) with dir as the working directory. */
-export function load(dir: string, paths: string[] = ['.']): LoadResult & { lines: string[] } {
-  const result = loadExperiments(paths, dir);
+export async function load(dir: string, paths: string[] = ['.']): Promise<LoadResult & { lines: string[] }> {
+  const result = await loadExperiments(paths, dir);
   return { ...result, lines: result.problems.map(formatProblem) };
 }
 

@@ -15,17 +15,17 @@ const DATA = {
 };
 const DATASET = 'dataset: {train: data/train.jsonl, dev: data/dev.jsonl, test: data/test.jsonl}';
 
-function loaded(t: Parameters<typeof writeFiles>[0], yaml: string, extra: Record<string, string> = {}) {
+async function loaded(t: Parameters<typeof writeFiles>[0], yaml: string, extra: Record<string, string> = {}) {
   const dir = writeFiles(t, { 'x.yaml': yaml, ...DATA, ...extra });
-  const result = load(dir);
+  const result = await load(dir);
   t.deepEqual(result.lines, [], 'the fixture loads without problems');
   return result.experiments;
 }
 
 const TAGGER = ['name: tagger', 'method: xt-tagger', DATASET, 'params:', '  model: m', '  lr: 0.01'];
 
-test('sweep x seeds: the cartesian product, first sweep key slowest, seeds innermost', (t) => {
-  const experiments = loaded(
+test('sweep x seeds: the cartesian product, first sweep key slowest, seeds innermost', async (t) => {
+  const experiments = await loaded(
     t,
     [
       ...TAGGER,
@@ -53,8 +53,8 @@ test('sweep x seeds: the cartesian product, first sweep key slowest, seeds inner
   t.is(new Set(plan.runs.map((run) => run.key)).size, 12);
 });
 
-test('params are resolved through the method schema (defaults applied)', (t) => {
-  const [experiment] = loaded(t, `${TAGGER.join('\n')}\n`);
+test('params are resolved through the method schema (defaults applied)', async (t) => {
+  const [experiment] = await loaded(t, `${TAGGER.join('\n')}\n`);
   const [run] = planRuns([experiment]).runs;
   t.deepEqual(run.params, {
     model: 'm',
@@ -69,8 +69,8 @@ test('params are resolved through the method schema (defaults applied)', (t) => 
   t.is(run.methodVersion, '1');
 });
 
-test('a profile deep-merges params, replaces seeds and sweep, and merges limits', (t) => {
-  const experiments = loaded(
+test('a profile deep-merges params, replaces seeds and sweep, and merges limits', async (t) => {
+  const experiments = await loaded(
     t,
     [
       ...TAGGER,
@@ -106,8 +106,8 @@ test('a profile deep-merges params, replaces seeds and sweep, and merges limits'
   t.deepEqual(quick.notes, []);
 });
 
-test('a profile an experiment lacks leaves it unchanged, and the plan says so', (t) => {
-  const experiments = loaded(
+test('a profile an experiment lacks leaves it unchanged, and the plan says so', async (t) => {
+  const experiments = await loaded(
     t,
     [
       ...TAGGER,
@@ -132,15 +132,15 @@ test('a profile an experiment lacks leaves it unchanged, and the plan says so', 
   t.is(plan.runs[1].key, planRuns(experiments).runs[1].key);
 });
 
-test('a profile no experiment defines is an InputError with a suggestion', (t) => {
-  const experiments = loaded(t, [...TAGGER, 'profiles: {quick: {}}', ''].join('\n'));
+test('a profile no experiment defines is an InputError with a suggestion', async (t) => {
+  const experiments = await loaded(t, [...TAGGER, 'profiles: {quick: {}}', ''].join('\n'));
   const error = t.throws(() => planRuns(experiments, { profile: 'quik' }), { instanceOf: InputError });
   t.is(error?.message, '--profile quik: no experiment defines it (did you mean `quick`?)');
 });
 
-test('the run key ignores names, descriptions, tags and published numbers', (t) => {
-  const [a] = loaded(t, `${TAGGER.join('\n')}\n`);
-  const [b] = loaded(
+test('the run key ignores names, descriptions, tags and published numbers', async (t) => {
+  const [a] = await loaded(t, `${TAGGER.join('\n')}\n`);
+  const [b] = await loaded(
     t,
     [
       ...TAGGER.map((line) => line.replace('name: tagger', 'name: renamed')),
@@ -154,28 +154,35 @@ test('the run key ignores names, descriptions, tags and published numbers', (t) 
   t.is(planRuns([a]).runs[0].key, planRuns([a]).runs[0].key);
 });
 
-test('the run key changes with any param, seed, dataset byte, limit or method version', (t) => {
-  const [base] = loaded(t, `${TAGGER.join('\n')}\n`);
+test('the run key changes with any param, seed, dataset byte, limit or method version', async (t) => {
+  const [base] = await loaded(t, `${TAGGER.join('\n')}\n`);
   const key = (experiment: LoadedExperiment) => planRuns([experiment]).runs[0].key;
   const baseKey = key(base);
-  const changed = (yaml: string, extra: Record<string, string> = {}) => key(loaded(t, yaml, extra)[0]);
-  t.not(changed(`${TAGGER.join('\n').replace('lr: 0.01', 'lr: 0.02')}\n`), baseKey);
+  const changed = async (yaml: string, extra: Record<string, string> = {}) =>
+    key((await loaded(t, yaml, extra))[0]);
+  t.not(await changed(`${TAGGER.join('\n').replace('lr: 0.01', 'lr: 0.02')}\n`), baseKey);
   // a default written out is the same resolved params: same key
-  t.is(changed(`${TAGGER.join('\n')}\n  epochs: 3\n`), baseKey);
-  t.not(changed(`${TAGGER.join('\n')}\n  epochs: 4\n`), baseKey);
-  t.not(changed(`${TAGGER.join('\n')}\nseeds: [2]\n`), baseKey);
-  t.not(changed(`${TAGGER.join('\n')}\n`, { 'data/test.jsonl': skillspanJsonl(3, 'Pythons') }), baseKey);
+  t.is(await changed(`${TAGGER.join('\n')}\n  epochs: 3\n`), baseKey);
+  t.not(await changed(`${TAGGER.join('\n')}\n  epochs: 4\n`), baseKey);
+  t.not(await changed(`${TAGGER.join('\n')}\nseeds: [2]\n`), baseKey);
   t.not(
-    changed(
+    await changed(`${TAGGER.join('\n')}\n`, { 'data/test.jsonl': skillspanJsonl(3, 'Pythons') }),
+    baseKey,
+  );
+  t.not(
+    await changed(
       `${TAGGER.join('\n').replace('test: data/test.jsonl}', 'test: data/test.jsonl, limit: {test: 2}}')}\n`,
     ),
     baseKey,
   );
-  t.not(key({ ...base, method: { ...base.method, version: '2' } }), baseKey);
+  t.not(key({ ...base, method: { ...base.method!, version: '2' } }), baseKey);
 });
 
-test('datasets default to the bundled SkillSpan splits; null leaves a split out', (t) => {
-  const [experiment] = loaded(t, 'name: a\nmethod: xt-tagger\nparams: {model: m}\ndataset: {train: null}\n');
+test('datasets default to the bundled SkillSpan splits; null leaves a split out', async (t) => {
+  const [experiment] = await loaded(
+    t,
+    'name: a\nmethod: xt-tagger\nparams: {model: m}\ndataset: {train: null}\n',
+  );
   const [run] = planRuns([experiment]).runs;
   t.is(run.dataset.train, undefined);
   t.is(run.dataset.dev?.ref, 'skillspan:dev');
@@ -183,11 +190,11 @@ test('datasets default to the bundled SkillSpan splits; null leaves a split out'
   t.regex(run.dataset.test.hash, /^[0-9a-f]{64}$/);
 });
 
-test('--only takes exact names and globs; an unknown name is an InputError with a suggestion', (t) => {
+test('--only takes exact names and globs; an unknown name is an InputError with a suggestion', async (t) => {
   const yaml = ['alpha-1', 'alpha-2', 'beta']
     .map((name) => `name: ${name}\nmethod: xt-tagger\n${DATASET}\nparams: {model: m}\n`)
     .join('---\n');
-  const experiments = loaded(t, yaml);
+  const experiments = await loaded(t, yaml);
   const names = (only: string[]) => planRuns(experiments, { only }).experiments.map((e) => e.name);
   t.deepEqual(names(['beta']), ['beta']);
   t.deepEqual(names(['alpha-*']), ['alpha-1', 'alpha-2']);
@@ -197,8 +204,8 @@ test('--only takes exact names and globs; an unknown name is an InputError with 
   t.throws(() => planRuns(experiments, { only: ['gamma-*'] }), { instanceOf: InputError });
 });
 
-test('--seeds N takes the first N seeds and refuses more than there are', (t) => {
-  const experiments = loaded(t, [...TAGGER, 'seeds: [3, 1, 2]', ''].join('\n'));
+test('--seeds N takes the first N seeds and refuses more than there are', async (t) => {
+  const experiments = await loaded(t, [...TAGGER, 'seeds: [3, 1, 2]', ''].join('\n'));
   t.deepEqual(
     planRuns(experiments, { seeds: 2 }).runs.map((run) => run.seed),
     [3, 1],
@@ -211,53 +218,51 @@ test('--seeds N takes the first N seeds and refuses more than there are', (t) =>
   t.throws(() => planRuns(experiments, { seeds: 0 }), { instanceOf: InputError });
 });
 
-test('a published row gives one spec whatever the seeds; its key includes its numbers', (t) => {
-  const row = (total: number) =>
-    `name: row\nmethod: xt-published\n${DATASET}\nseeds: [1, 2, 3]\npublished: {source: s, protocol: nervaluate, total_f1: ${total}}\n`;
-  const [a] = loaded(t, row(50));
-  const [b] = loaded(t, row(51));
-  const plan = planRuns([a], { seeds: 10 });
-  t.is(plan.runs.length, 1);
-  t.is(plan.runs[0].seed, 1);
-  t.is(plan.experiments[0].kind, 'published');
+test('a published row (no method) gives no runs and keeps its numbers', async (t) => {
+  const [row] = await loaded(t, 'name: row\npublished: {source: s, protocol: nervaluate, total_f1: 50}\n');
+  const plan = planRuns([row], { seeds: 10, profile: undefined });
+  t.is(plan.runs.length, 0);
+  t.is(plan.experiments[0].method, undefined);
   t.deepEqual(plan.experiments[0].published, { source: 's', protocol: 'nervaluate', total_f1: 50 });
-  t.not(plan.runs[0].key, planRuns([b]).runs[0].key);
 });
 
-test('two experiments with the same run are noted', (t) => {
+test('two experiments with the same run are noted', async (t) => {
   const yaml = ['a', 'b']
     .map((name) => `name: ${name}\nmethod: xt-tagger\n${DATASET}\nparams: {model: m}\n`)
     .join('---\n');
-  const plan = planRuns(loaded(t, yaml));
+  const plan = planRuns(await loaded(t, yaml));
   t.is(plan.runs[0].key, plan.runs[1].key);
   t.is(plan.notes.length, 1);
   t.regex(plan.notes[0], /^experiments a and b expand to the same run/);
 });
 
-test('expandExperiment counts runs without touching datasets', (t) => {
-  const [experiment] = loaded(t, [...TAGGER, 'seeds: [1, 2]', 'sweep: {epochs: [1, 2, 3]}', ''].join('\n'));
+test('expandExperiment counts runs without touching datasets', async (t) => {
+  const [experiment] = await loaded(
+    t,
+    [...TAGGER, 'seeds: [1, 2]', 'sweep: {epochs: [1, 2, 3]}', ''].join('\n'),
+  );
   t.is(expandExperiment(experiment).length, 6);
   t.is(expandExperiment(experiment, { seeds: 1 }).length, 3);
 });
 
-test('a dataset path keeps its ref as written (relative to the experiment file) and its absolute path', (t) => {
+test('a dataset path keeps its ref as written (relative to the experiment file) and its absolute path', async (t) => {
   const dir = writeFiles(t, {
     'exp/x.yaml':
       'name: a\nmethod: xt-tagger\nparams: {model: m}\ndataset: {test: ../data/t.jsonl, limit: {test: 2}}\n',
     'data/t.jsonl': skillspanJsonl(3),
   });
-  const [run] = planRuns(load(dir).experiments).runs;
+  const [run] = planRuns((await load(dir)).experiments).runs;
   t.is(run.file, 'exp/x.yaml');
   t.is(run.dataset.test.ref, '../data/t.jsonl');
   t.is(run.dataset.test.path, join(dir, 'data', 't.jsonl'));
   t.is(run.dataset.test.limit, 2);
 });
 
-test('the run key covers the files a method fingerprints', (t) => {
+test('the run key covers the files a method fingerprints', async (t) => {
   const yaml = `name: f\nmethod: xt-file\n${DATASET}\nparams: {file: preds.jsonl}\n`;
-  const a = planRuns(loaded(t, yaml, { 'preds.jsonl': '{"a": 1}\n' })).runs[0].key;
-  const same = planRuns(loaded(t, yaml, { 'preds.jsonl': '{"a": 1}\n' })).runs[0].key;
-  const b = planRuns(loaded(t, yaml, { 'preds.jsonl': '{"a": 2}\n' })).runs[0].key;
+  const a = planRuns(await loaded(t, yaml, { 'preds.jsonl': '{"a": 1}\n' })).runs[0].key;
+  const same = planRuns(await loaded(t, yaml, { 'preds.jsonl': '{"a": 1}\n' })).runs[0].key;
+  const b = planRuns(await loaded(t, yaml, { 'preds.jsonl': '{"a": 2}\n' })).runs[0].key;
   t.is(a, same);
   t.not(a, b);
 });

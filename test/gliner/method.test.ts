@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import { buildBatch } from '../../baselines/gliner/inputs.ts';
 import { loadGliner, saveGliner } from '../../baselines/gliner/load.ts';
-import { glinerMethod } from '../../baselines/gliner/method.ts';
+import { glinerMethod, type TrainedGliner } from '../../baselines/gliner/method.ts';
 import { type GlinerParams, glinerParams } from '../../baselines/gliner/params.ts';
 import { buildGliner, glinerSource, writeScratchTokenizer } from '../../baselines/gliner/setup.ts';
 import { splitWords } from '../../baselines/gliner/words.ts';
@@ -48,7 +48,7 @@ test.before(async () => {
 test('an interrupted run resumes to exactly the weights and moments of an uninterrupted one', async (t) => {
   const params = tiny();
   const whole = fakeTrainContext(params, train, dev);
-  await glinerMethod.train!(whole);
+  const trained = await glinerMethod.train(whole);
   t.deepEqual(
     whole.metrics.filter((m) => m.name === 'train.loss').map((m) => m.step),
     [1, 2, 3, 4, 5, 6],
@@ -61,11 +61,11 @@ test('an interrupted run resumes to exactly the weights and moments of an uninte
       if (m.name === 'train.loss' && m.step === 4) controller.abort();
     },
   });
-  await t.throwsAsync(glinerMethod.train!(first), { any: true });
+  await t.throwsAsync(glinerMethod.train(first), { any: true });
   const progress = JSON.parse(readFileSync(join(first.artifactDir, 'checkpoint', 'progress.json'), 'utf8'));
   t.is(progress.step, 4);
   const second = fakeTrainContext(params, train, dev, { artifactDir: first.artifactDir });
-  await glinerMethod.train!(second);
+  glinerMethod.dispose(await glinerMethod.train(second));
   t.deepEqual(
     second.metrics.filter((m) => m.name === 'train.loss').map((m) => m.step),
     [5, 6],
@@ -83,13 +83,18 @@ test('an interrupted run resumes to exactly the weights and moments of an uninte
 
   // predict from memory and from the saved folder: one prediction per sentence, the same ones
   const test_ = loadDataset('skillspan:test').sentences.slice(0, 10);
-  const collect = async (ctx: typeof whole) => {
+  const collect = async (ctx: typeof whole, model: TrainedGliner) => {
     const out = [];
-    for await (const p of glinerMethod.predict(predictContext(ctx, test_), test_)) out.push(p);
+    for await (const p of glinerMethod.predict(predictContext(ctx, test_), test_, model)) out.push(p);
     return out;
   };
-  const fromMemory = await collect(whole);
-  const fromDisk = await collect(fakeTrainContext(params, train, dev, { artifactDir: whole.artifactDir }));
+  const fromMemory = await collect(whole, trained);
+  const again = fakeTrainContext(params, train, dev, { artifactDir: whole.artifactDir });
+  const loaded = await glinerMethod.load(again);
+  t.is(loaded.threshold, trained.threshold);
+  const fromDisk = await collect(again, loaded);
+  glinerMethod.dispose(loaded);
+  glinerMethod.dispose(trained);
   t.is(fromMemory.length, test_.length);
   t.deepEqual(fromDisk, fromMemory);
   t.true(whole.metrics.some((m) => m.name === 'test.authors-char-nervaluate.overall.f1'));

@@ -82,10 +82,11 @@ maybe(
         backend,
       });
       const ctx = fakeTrainContext(params, train, dev);
-      await bertTaggerMethod.train!(ctx);
+      const tagger = await bertTaggerMethod.train(ctx);
       const predicted: string[] = [];
-      for await (const prediction of bertTaggerMethod.predict(predictContext(ctx, test), test))
+      for await (const prediction of bertTaggerMethod.predict(predictContext(ctx, test), test, tagger))
         predicted.push(prediction.id);
+      bertTaggerMethod.dispose(tagger);
       const losses = ctx.metrics.filter((m) => m.name === 'train.loss').map((m) => m.value);
       return { losses, predicted, environment: ctx.environment };
     };

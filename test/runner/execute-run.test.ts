@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { registerBuiltinMethods } from '../../baselines/index.ts';
 import { loadDataset } from '../../harness/data/datasets.ts';
-import { getMethod, registerMethod } from '../../harness/methods/registry.ts';
+import { getMethod, loadMethods, registerMethod } from '../../harness/methods/registry.ts';
 import { executeRun } from '../../harness/runner/execute-run.ts';
 import { ProgressBoard } from '../../harness/runner/progress.ts';
 import type { RunSpec } from '../../harness/runner/types.ts';
@@ -13,6 +13,7 @@ import { tempDir } from '../helpers/tmp.ts';
 
 registerBuiltinMethods();
 for (const method of methods) if (!getMethod(method.name)) registerMethod(method);
+await loadMethods(['lexicon', 'import']);
 
 const binding = (split: 'train' | 'dev' | 'test', limit: number) => ({
   ref: `skillspan:${split}`,

@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { registerBuiltinMethods } from '../../../baselines/index.ts';
 import { RESAMPLE_UNITS, type ResampleUnit } from '../../eval/resampling.ts';
 import { bytes } from '../../report/format.ts';
 import type { CellContent } from '../../report/leaderboard-table.ts';
@@ -84,8 +83,6 @@ export const reportCommand: CommandModule<StoreArgs, ReportArgs> = {
         'headline columns under nereval, some rows',
       ) as Argv<ReportArgs>,
   handler: (args) => {
-    // method descriptions (parameter counts, setup) come from the registered methods
-    registerBuiltinMethods();
     const written = writeReportFile({
       storePath: args.store,
       out: args.out,

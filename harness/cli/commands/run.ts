@@ -1,22 +1,10 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { registerBuiltinMethods } from '../../../baselines/index.ts';
-import { loadExperimentsOrThrow } from '../../experiments/load.ts';
-import { planRuns } from '../../experiments/plan.ts';
 import { formatProblem } from '../../experiments/problems.ts';
-import { loadPlugins } from '../../methods/plugins.ts';
-import { warmReportCache } from '../../report/warm-cache.ts';
-import { DEFAULT_OUTPUTS, writeReportFile } from '../../report/write-report.ts';
-import type { RunOutcome } from '../../runner/execute-run.ts';
-import { ProgressBoard } from '../../runner/progress.ts';
+import { DEFAULT_OUTPUTS } from '../../report/outputs.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
-import { runPlan } from '../../runner/runner.ts';
+import { type PlannedState, runExperiments } from '../../runner/session.ts';
 import { formatRunSummary } from '../../runner/summary-table.ts';
-import { mirrorRunIfConfigured } from '../../tracking/mlflow/mirror.ts';
-import { StoreMlflowSource } from '../../tracking/mlflow/store-source.ts';
 import { RunStore } from '../../tracking/store.ts';
-import { describeError } from '../../util/errors.ts';
 import type { StoreArgs } from '../options.ts';
 
 export interface RunArgs extends StoreArgs {
@@ -80,104 +68,51 @@ export const runCommand: CommandModule<StoreArgs, RunArgs> = {
         describe: `where the report goes (default ${DEFAULT_OUTPUTS.html})`,
       }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
-    registerBuiltinMethods();
-    await loadPlugins(args.plugin);
-    const { experiments, warnings } = loadExperimentsOrThrow(args.files);
-    for (const warning of warnings) process.stderr.write(`${formatProblem(warning)}\n`);
-    const plan = planRuns(experiments, { profile: args.profile, only: args.only, seeds: args.seeds });
-    for (const note of plan.notes) process.stderr.write(`note: ${note}\n`);
-
+    const result = await runExperiments({
+      files: args.files,
+      store: args.store,
+      plugins: args.plugin,
+      profile: args.profile,
+      only: args.only,
+      seeds: args.seeds,
+      dryRun: args.dryRun,
+      force: args.force,
+      jobs: args.jobs,
+      report: args.report && { out: args.reportOut },
+      handleSignals: true,
+    });
+    for (const warning of result.warnings) process.stderr.write(`${formatProblem(warning)}\n`);
+    if (args.dryRun) {
+      process.stdout.write(`${formatDryRun(result.planned)}\n`);
+      return;
+    }
     const store = new RunStore(args.store);
-    const reaped = store.reapAbandonedRuns();
-    if (reaped > 0)
-      process.stderr.write(`note: ${reaped} run(s) left running by a process that is gone will resume\n`);
     try {
-      for (const experiment of plan.experiments) {
-        store.upsertExperiment({
-          name: experiment.name,
-          description: experiment.description,
-          method: experiment.method,
-          file: experiment.file,
-          published: experiment.published,
-          tags: experiment.tags,
-        });
-      }
-      // published rows are recorded with their experiment, never run
-      const runnable = plan.experiments.filter((e) => e.kind !== 'published').flatMap((e) => e.runs);
-      if (args.dryRun) {
-        process.stdout.write(`${formatDryRun(store, runnable)}\n`);
-        return;
-      }
-      const controller = new AbortController();
-      let interrupts = 0;
-      const onInterrupt = () => {
-        interrupts++;
-        if (interrupts === 1) {
-          process.stderr.write(
-            '\nstopping at the next safe point (finished work is kept; Ctrl-C again to quit now)\n',
-          );
-          controller.abort();
-        } else {
-          process.exit(130);
-        }
-      };
-      process.on('SIGINT', onInterrupt);
-      process.on('SIGTERM', onInterrupt);
-      const board = new ProgressBoard(process.stderr);
-      const started = performance.now();
-      // with MLFLOW_TRACKING_URI set, each finished or failed run is mirrored; a server that is
-      // down only costs a one-line warning (`skillbench mlflow sync` catches up later)
-      const mlflowSource = new StoreMlflowSource(store);
-      const outcomes = await runPlan(runnable, {
-        store,
-        board,
-        signal: controller.signal,
-        force: args.force,
-        jobs: args.jobs,
-        afterRun: async (run) => {
-          if (args.report) prepareReport(store, run.id, (line) => board.print(line));
-          await mirrorRunIfConfigured(mlflowSource, run.key, { log: (line) => board.print(line) });
-        },
-      }).finally(() => {
-        process.off('SIGINT', onInterrupt);
-        process.off('SIGTERM', onInterrupt);
-        board.stop();
-      });
-      if (args.format === 'json') {
-        process.stdout.write(
-          `${JSON.stringify(
-            outcomes.map((o) => runSummaryJson(store, store.getRun(o.run.id)!, o.cached)),
-            null,
-            2,
-          )}\n`,
-        );
-      } else {
-        process.stdout.write(`${formatRunSummary(store, outcomes, (performance.now() - started) / 1000)}\n`);
-      }
-      if (args.report && !controller.signal.aborted) {
-        const report = writeReportAfterRun(args.store, args.reportOut);
-        if (report) await attachReportToMirroredRuns(store, mlflowSource, report, outcomes);
-      }
-      if (controller.signal.aborted) process.exitCode = 130;
-      else if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+      process.stdout.write(
+        args.format === 'json'
+          ? `${JSON.stringify(
+              result.outcomes.map((o) => runSummaryJson(store, store.getRun(o.run.id)!, o.cached)),
+              null,
+              2,
+            )}\n`
+          : `${formatRunSummary(store, result.outcomes, result.seconds)}\n`,
+      );
     } finally {
       store.close();
     }
+    if (result.reportPath) process.stdout.write(`report: ${result.reportPath}\n`);
+    if (result.reportError) {
+      process.stderr.write(
+        `skillbench: the report could not be written (${result.reportError}); the runs are in ${args.store}, retry with \`skillbench report\`\n`,
+      );
+    }
+    if (result.interrupted) process.exitCode = 130;
+    else if (result.reportError || result.outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
   },
 };
 
-function formatDryRun(
-  store: RunStore,
-  runs: readonly {
-    key: string;
-    experiment: string;
-    seed: number;
-    method: string;
-    sweepPoint: Record<string, unknown>;
-  }[],
-): string {
-  const lines = runs.map((run) => {
-    const existing = store.findRunByKey(run.key);
+function formatDryRun(planned: readonly PlannedState[]): string {
+  const lines = planned.map(({ spec: run, existing }) => {
     const state =
       existing?.status === 'finished'
         ? 'cached'
@@ -189,56 +124,5 @@ function formatDryRun(
       .join(' ');
     return `  ${state.padEnd(24)} ${run.experiment} seed ${run.seed}${point ? ` ${point}` : ''}  [${run.key.slice(0, 12)}]`;
   });
-  return [`${runs.length} runs planned (nothing run: --dry-run)`, ...lines].join('\n');
-}
-
-/** The report is the last step: if it fails, every run is already in the store, so say so and go on. */
-function writeReportAfterRun(storePath: string, out: string | undefined): string | undefined {
-  try {
-    const written = writeReportFile({ storePath, out });
-    process.stdout.write(`report: ${written.path}\n`);
-    return written.path;
-  } catch (error) {
-    process.stderr.write(
-      `skillbench: the report could not be written (${describeError(error)}); the runs are in ${storePath}, retry with \`skillbench report\`\n`,
-    );
-    process.exitCode = 1;
-    return undefined;
-  }
-}
-
-/**
- * With MLflow configured, the report joins the artifacts of the runs this invocation finished
- * (a snapshot in each run's artifact folder, so later reports do not change what was recorded)
- * and is mirrored with them.
- */
-async function attachReportToMirroredRuns(
-  store: RunStore,
-  source: StoreMlflowSource,
-  reportPath: string,
-  outcomes: readonly RunOutcome[],
-): Promise<void> {
-  if (!process.env.MLFLOW_TRACKING_URI) return;
-  for (const outcome of outcomes) {
-    if (outcome.status !== 'finished' || outcome.cached) continue;
-    const snapshot = join(store.artifactRoot(), outcome.run.key, 'report', basename(reportPath));
-    mkdirSync(dirname(snapshot), { recursive: true });
-    copyFileSync(reportPath, snapshot);
-    store.addArtifact(outcome.run.id, `report/${basename(reportPath)}`, snapshot);
-    await mirrorRunIfConfigured(source, outcome.run.key);
-  }
-}
-
-/**
- * Re-scores a finished run for the report right away (tens of milliseconds), so the report at the
- * end only reads. A problem here is reported and costs nothing but speed later.
- */
-function prepareReport(store: RunStore, runId: number, log: (line: string) => void): void {
-  try {
-    for (const problem of warmReportCache(store, [runId]).problems) log(`note: report cache: ${problem}`);
-  } catch (error) {
-    log(
-      `note: could not prepare run ${runId} for the report (${describeError(error)}); the report will re-score it`,
-    );
-  }
+  return [`${planned.length} runs planned (nothing run: --dry-run)`, ...lines].join('\n');
 }

@@ -4,10 +4,11 @@ import type { Argv, CommandModule } from 'yargs';
 import { exportRunBundle } from '../../runner/export-bundle.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
 import type { RunStatus } from '../../runner/types.ts';
+import { openExistingStore } from '../../tracking/open-store.ts';
 import { InputError } from '../../util/errors.ts';
 import { formatTable, percent } from '../../util/table.ts';
 import type { StoreArgs } from '../options.ts';
-import { openExistingStore, parseRunId } from '../store-access.ts';
+import { parseRunId } from '../store-access.ts';
 
 const STATUSES: RunStatus[] = ['pending', 'running', 'finished', 'failed', 'skipped', 'interrupted'];
 

@@ -34,7 +34,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   handler: async (args) => {
     registerBuiltinMethods();
     await loadPlugins(args.plugin ?? []);
-    const result = loadExperiments(args.paths);
+    const result = await loadExperiments(args.paths);
     for (const problem of result.problems) process.stdout.write(`${formatProblem(problem)}\n`);
     const { errors, warnings } = countProblems(result.problems);
     if (errors > 0) {

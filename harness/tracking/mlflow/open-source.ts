@@ -1,4 +1,4 @@
-import { openExistingStore } from '../../cli/store-access.ts';
+import { openExistingStore } from '../open-store.ts';
 import type { MlflowSource } from './source.ts';
 import { StoreMlflowSource } from './store-source.ts';
 

@@ -1,0 +1,223 @@
+/**
+ * The run session, callable from code (like lm-evaluation-harness's simple_evaluate): experiment
+ * files in, finished runs (in the store), the MLflow mirror and the report out. `skillbench run`
+ * is a thin argument parser over runExperiments(); a script, a notebook or a scheduler calls it
+ * directly. One run's execution stays in executeRun (execute-run.ts), which an executor (a Slurm
+ * job) can call on its own.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { registerBuiltinMethods } from '../../baselines/index.ts';
+import { loadExperimentsOrThrow } from '../experiments/load.ts';
+import { type Plan, type PlannedRun, type PlanOptions, planRuns } from '../experiments/plan.ts';
+import type { Problem } from '../experiments/problems.ts';
+import { loadPlugins } from '../methods/plugins.ts';
+import type { ReportFormat } from '../report/outputs.ts';
+import { mirrorRunIfConfigured } from '../tracking/mlflow/mirror.ts';
+import { StoreMlflowSource } from '../tracking/mlflow/store-source.ts';
+import { DEFAULT_STORE_PATH } from '../tracking/open-store.ts';
+import { RunStore } from '../tracking/store.ts';
+import { describeError } from '../util/errors.ts';
+import type { RunOutcome } from './execute-run.ts';
+import { ProgressBoard } from './progress.ts';
+import { type RunExecutor, runPlan } from './runner.ts';
+import type { RunRecord } from './types.ts';
+
+export interface SessionOptions extends PlanOptions {
+  /** experiment files or folders */
+  files: readonly string[];
+  /** the SQLite store's path (default .skillbench/runs.db) */
+  store?: string;
+  /** plugin modules exporting more methods (SKILLBENCH_PLUGINS is read too) */
+  plugins?: readonly string[];
+  /** plan and report what is cached, run nothing */
+  dryRun?: boolean;
+  /** redo finished runs */
+  force?: boolean;
+  /** runs at a time in this process */
+  jobs?: number;
+  /** write the report at the end (default true: HTML at reports/out/index.html) */
+  report?: boolean | { out?: string; format?: ReportFormat };
+  /** stops the session at the next safe point (runs in progress are marked interrupted) */
+  signal?: AbortSignal;
+  /**
+   * SIGINT / SIGTERM stop the session at the next safe point; a second one exits the process
+   * with 130. For command-line programs; a library caller passes its own `signal` instead.
+   */
+  handleSignals?: boolean;
+  /** where live progress goes (default stderr); false: nowhere */
+  progress?: NodeJS.WriteStream | false;
+  /** notes and warnings, one line each (default: stderr) */
+  log?: (line: string) => void;
+  /** how one run is executed (default: executeRun in this process) */
+  executor?: RunExecutor;
+}
+
+/** A planned run and what the store already has for it (for `--dry-run`). */
+export interface PlannedState {
+  spec: PlannedRun;
+  existing?: RunRecord;
+}
+
+export interface SessionResult {
+  plan: Plan;
+  /** problems that are not errors (errors throw an ExperimentError before anything runs) */
+  warnings: Problem[];
+  /** one per run of the plan, in plan order (empty for a dry run) */
+  outcomes: RunOutcome[];
+  /** for a dry run: every planned run with its stored state */
+  planned: PlannedState[];
+  /** seconds spent running */
+  seconds: number;
+  interrupted: boolean;
+  /** the report's path when one was written */
+  reportPath?: string;
+  /** why the report could not be written (the runs are in the store all the same) */
+  reportError?: string;
+}
+
+/**
+ * Loads, validates and plans the experiments, runs what is not finished (resuming what is
+ * unfinished), mirrors each ended run to MLflow when MLFLOW_TRACKING_URI is set, and writes the
+ * report. Invalid experiment files throw (an ExperimentError listing every problem) before
+ * anything runs; a failing run is recorded and the others go on.
+ */
+export async function runExperiments(options: SessionOptions): Promise<SessionResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  registerBuiltinMethods();
+  await loadPlugins(options.plugins ?? []);
+  const { experiments, warnings } = await loadExperimentsOrThrow(options.files);
+  const plan = planRuns(experiments, options);
+  for (const note of plan.notes) log(`note: ${note}`);
+
+  const storePath = options.store ?? DEFAULT_STORE_PATH;
+  const store = new RunStore(storePath);
+  const result: SessionResult = {
+    plan,
+    warnings,
+    outcomes: [],
+    planned: [],
+    seconds: 0,
+    interrupted: false,
+  };
+  try {
+    const reaped = store.reapAbandonedRuns();
+    if (reaped > 0) log(`note: ${reaped} run(s) left running by a process that is gone will resume`);
+    // published rows are recorded with their experiment; they have no runs
+    for (const experiment of plan.experiments) {
+      store.upsertExperiment({
+        name: experiment.name,
+        description: experiment.description,
+        method: experiment.method,
+        file: experiment.file,
+        published: experiment.published,
+        tags: experiment.tags,
+      });
+    }
+    if (options.dryRun) {
+      result.planned = plan.runs.map((spec) => ({ spec, existing: store.findRunByKey(spec.key) }));
+      return result;
+    }
+    const report = options.report ?? true;
+    const controller = new AbortController();
+    const stopSignals = options.handleSignals ? handleInterrupts(controller, log) : () => {};
+    const forward = () => controller.abort();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    if (options.signal?.aborted) controller.abort();
+    const board = new ProgressBoard(options.progress === false ? silentStream() : options.progress);
+    const started = performance.now();
+    const mlflowSource = new StoreMlflowSource(store);
+    try {
+      result.outcomes = await runPlan(plan.runs, {
+        store,
+        board,
+        signal: controller.signal,
+        force: options.force,
+        jobs: options.jobs,
+        executor: options.executor,
+        afterRun: async (run) => {
+          if (report) await prepareReport(store, run.id, (line) => board.print(line));
+          await mirrorRunIfConfigured(mlflowSource, run.key, { log: (line) => board.print(line) });
+        },
+      });
+    } finally {
+      stopSignals();
+      options.signal?.removeEventListener('abort', forward);
+      board.stop();
+    }
+    result.seconds = (performance.now() - started) / 1000;
+    result.interrupted = controller.signal.aborted;
+    if (report && !result.interrupted) {
+      const { out, format } = typeof report === 'object' ? report : {};
+      try {
+        const { writeReportFile } = await import('../report/write-report.ts');
+        result.reportPath = writeReportFile({ storePath, out, format }).path;
+        await attachReportToMirroredRuns(store, mlflowSource, result.reportPath, result.outcomes);
+      } catch (error) {
+        // the last step: every run is already in the store
+        result.reportError = describeError(error);
+      }
+    }
+    return result;
+  } finally {
+    store.close();
+  }
+}
+
+/** First signal: stop at the next safe point; second: exit now. Returns the uninstaller. */
+function handleInterrupts(controller: AbortController, log: (line: string) => void): () => void {
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    log('\nstopping at the next safe point (finished work is kept; Ctrl-C again to quit now)');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  return () => {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  };
+}
+
+function silentStream(): NodeJS.WriteStream {
+  return { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+}
+
+/**
+ * Re-scores a finished run for the report right away (tens of milliseconds), so the report at the
+ * end only reads. A problem here is reported and costs nothing but speed later.
+ */
+async function prepareReport(store: RunStore, runId: number, log: (line: string) => void): Promise<void> {
+  try {
+    const { warmReportCache } = await import('../report/warm-cache.ts');
+    for (const problem of warmReportCache(store, [runId]).problems) log(`note: report cache: ${problem}`);
+  } catch (error) {
+    log(
+      `note: could not prepare run ${runId} for the report (${describeError(error)}); the report will re-score it`,
+    );
+  }
+}
+
+/**
+ * With MLflow configured, the report joins the artifacts of the runs this session finished (a
+ * snapshot in each run's artifact folder, so later reports do not change what was recorded) and
+ * is mirrored with them.
+ */
+async function attachReportToMirroredRuns(
+  store: RunStore,
+  source: StoreMlflowSource,
+  reportPath: string,
+  outcomes: readonly RunOutcome[],
+): Promise<void> {
+  if (!process.env.MLFLOW_TRACKING_URI) return;
+  for (const outcome of outcomes) {
+    if (outcome.status !== 'finished' || outcome.cached) continue;
+    const snapshot = join(store.artifactRoot(), outcome.run.key, 'report', basename(reportPath));
+    mkdirSync(dirname(snapshot), { recursive: true });
+    copyFileSync(reportPath, snapshot);
+    store.addArtifact(outcome.run.id, `report/${basename(reportPath)}`, snapshot);
+    await mirrorRunIfConfigured(source, outcome.run.key);
+  }
+}
