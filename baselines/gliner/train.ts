@@ -68,17 +68,7 @@ export async function trainGliner(
 ): Promise<TrainProgress> {
   if (examples.length === 0) throw new Error('no training examples');
   const params = model.params;
-  const group = (encoder: boolean) =>
-    new Map([...params].filter(([name]) => isEncoderParam(name) === encoder));
-  const adam = (p: Map<string, tf.Variable>, weightDecay: number) =>
-    new AdamW(p, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, decays: isDecayed });
-  const encoderGroup = group(true);
-  const othersGroup = group(false);
-  const optimizers = [
-    adam(encoderGroup, settings.weightDecayEncoder),
-    adam(othersGroup, settings.weightDecayOthers),
-  ];
-  const peaks = [settings.lrEncoder, settings.lrOthers];
+  const { optimizers, peaks } = glinerOptimizers(model, settings);
 
   let progress = readProgress<TrainProgress>(artifactDir);
   if (progress) {
@@ -171,14 +161,29 @@ export async function trainGliner(
   return progress;
 }
 
+/** AdamW for each of GLiNER's parameter groups (token_rep_layer, the rest) with its peak rate. */
+export function glinerOptimizers(
+  model: GlinerModel,
+  settings: Pick<TrainSettings, 'lrEncoder' | 'lrOthers' | 'weightDecayEncoder' | 'weightDecayOthers'>,
+): { optimizers: AdamW[]; peaks: number[] } {
+  const params = model.params;
+  const group = (encoder: boolean) => new Map([...params].filter(([name]) => isEncoderParam(name) === encoder));
+  const adam = (p: Map<string, tf.Variable>, weightDecay: number) =>
+    new AdamW(p, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, decays: isDecayed });
+  return {
+    optimizers: [adam(group(true), settings.weightDecayEncoder), adam(group(false), settings.weightDecayOthers)],
+    peaks: [settings.lrEncoder, settings.lrOthers],
+  };
+}
+
 /**
  * One optimizer step on a batch: the summed loss's gradients over its micro-batches, one clip
  * over every gradient, then each group's AdamW at its own peak times the schedule.
  */
-function accumulateAndStep(
+export function accumulateAndStep(
   model: GlinerModel,
   items: GlinerItem[],
-  settings: TrainSettings,
+  settings: Pick<TrainSettings, 'microBatchWords' | 'clipNorm' | 'steps' | 'warmupRatio'>,
   optimizers: AdamW[],
   peaks: number[],
   step: number,

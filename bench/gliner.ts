@@ -1,0 +1,109 @@
+/**
+ * GLiNER benchmark (issue 14): the real GLiNER training step (DeBERTa-v3-style encoder, BiLSTM,
+ * markerV0 span head, prompt FFN, summed BCE, micro-batches, global clip, two AdamW groups) and
+ * batch inference, for a fixed small config (encoder 2 layers, hidden 128, 2 heads, FFN 512,
+ * GLiNER width 128, max width 12) on 32 SkillSpan train sentences prompted with [Skill,
+ * Knowledge], on wasm; beside PyTorch CPU on the same config and sentences
+ * (bench/reference/gliner_step_torch.py, numbers below). Run alone with
+ * `node --import=tsx bench/gliner.ts`.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import type { GlinerItem } from '../baselines/gliner/inputs.ts';
+import { glinerParams } from '../baselines/gliner/params.ts';
+import { textLogits } from '../baselines/gliner/predict.ts';
+import { buildGliner, glinerSource } from '../baselines/gliner/setup.ts';
+import { convertSentence } from '../baselines/gliner/skillspan.ts';
+import { accumulateAndStep, glinerOptimizers } from '../baselines/gliner/train.ts';
+import { useBackend } from '../baselines/neural/backend/choose.ts';
+import { Rng } from '../baselines/neural/rng.ts';
+import { loadDataset } from '../harness/data/datasets.ts';
+import { type BenchResult, median } from './scoring.ts';
+
+/**
+ * PyTorch on the same config and sentences, this machine kind, measured with
+ * `/usr/bin/python3 bench/reference/gliner_step_torch.py --threads 1` (Debian python3-torch,
+ * fp32, 2 warm-up steps then the median of 5; one thread, as tfjs-wasm has one in Node).
+ */
+export const TORCH_GLINER_REFERENCE = {
+  trainWordsPerSecond: 0,
+  inferenceSentencesPerSecond: 0,
+  measured: '',
+};
+
+const TARGET_RATIO = 3;
+export const BENCH_SENTENCES = 32;
+export const BENCH_CONFIG = { hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 512, span_hidden_size: 128 };
+
+export async function runGlinerBench(log: (line: string) => void = console.log): Promise<BenchResult[]> {
+  const route = (await useBackend('wasm')).route;
+  const params = glinerParams.parse({ config: BENCH_CONFIG, backend: 'wasm', micro_batch_words: Number(process.env.GLINER_BENCH_MICRO ?? 4096) });
+  const model = buildGliner(params, glinerSource(params, process.cwd()), new Rng(1));
+  const train = loadDataset('skillspan:train').sentences.slice(0, BENCH_SENTENCES);
+  const items: GlinerItem[] = train.map((s) => {
+    const { example } = convertSentence(s);
+    return { words: example.tokens, classes: ['Skill', 'Knowledge'], ner: example.ner };
+  });
+  const words = items.reduce((n, item) => n + item.words.length, 0);
+  const { optimizers, peaks } = glinerOptimizers(model, {
+    lrEncoder: 1e-3,
+    lrOthers: 1e-3,
+    weightDecayEncoder: 0.03,
+    weightDecayOthers: 0.01,
+  });
+  const settings = { microBatchWords: params.micro_batch_words, clipNorm: 0.4, steps: 100, warmupRatio: 0 };
+  const dropout = new Rng(2);
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const started = performance.now();
+    const { loss, norm } = accumulateAndStep(model, items, settings, optimizers, peaks, 50, dropout);
+    await loss.data();
+    tf.dispose([loss, norm]);
+    if (i >= 2) times.push(performance.now() - started);
+  }
+  const msPerStep = median(times);
+  const dev = loadDataset('skillspan:dev').sentences.slice(0, 256).map((s) => s.tokens.join(' '));
+  for await (const _ of textLogits(model, dev.slice(0, 32), ['Skill', 'Knowledge'], 32)) {
+    // warm-up
+  }
+  const started = performance.now();
+  let predicted = 0;
+  for await (const _ of textLogits(model, dev, ['Skill', 'Knowledge'], 32)) predicted++;
+  const sentencesPerSecond = predicted / ((performance.now() - started) / 1000);
+  for (const optimizer of optimizers) optimizer.dispose();
+  model.dispose();
+
+  const wordsPerSecond = words / (msPerStep / 1000);
+  const training: BenchResult = {
+    name: `GLiNER train step on ${route}`,
+    value: wordsPerSecond,
+    unit: 'words/s',
+    detail: `${msPerStep.toFixed(0)} ms/step for ${BENCH_SENTENCES} sentences (${words} words), median of 5 after 2 warm-up`,
+  };
+  const inference: BenchResult = {
+    name: `GLiNER inference on ${route}`,
+    value: sentencesPerSecond,
+    unit: 'sentences/s',
+    detail: '256 SkillSpan dev sentences, regex words, batches of 32, logits only',
+  };
+  const reference = TORCH_GLINER_REFERENCE;
+  if (reference.trainWordsPerSecond > 0) {
+    const ratio = reference.trainWordsPerSecond / wordsPerSecond;
+    Object.assign(training, { target: TARGET_RATIO, pass: ratio <= TARGET_RATIO });
+    training.detail += `; PyTorch 1 thread ${reference.trainWordsPerSecond.toFixed(0)} words/s (${reference.measured}) = ${ratio.toFixed(2)}x wasm (goal <= ${TARGET_RATIO}x)`;
+    inference.detail += `; PyTorch ${reference.inferenceSentencesPerSecond.toFixed(0)} sentences/s = ${(reference.inferenceSentencesPerSecond / sentencesPerSecond).toFixed(2)}x wasm`;
+  }
+  const results = [training, inference];
+  log(`GLiNER bench (${JSON.stringify(BENCH_CONFIG)}; tfjs ${tf.version.tfjs}; ${availableParallelism()} CPUs, ${cpus()[0]?.model ?? '?'})`);
+  for (const r of results) {
+    const verdict = r.pass === undefined ? '' : ` (${r.pass ? 'pass' : 'FAIL'})`;
+    log(`  ${r.name}: ${r.value.toFixed(0)} ${r.unit}${verdict}; ${r.detail}`);
+  }
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const results = await runGlinerBench();
+  if (results.some((r) => r.pass === false)) process.exitCode = 1;
+}
