@@ -7,12 +7,16 @@
  * (bench/reference/gliner_step_torch.py, numbers below). Run alone with
  * `node --import=tsx bench/gliner.ts`.
  */
+import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import type { GlinerItem } from '../baselines/gliner/inputs.ts';
+import { buildBatch, type GlinerItem, promptedLength } from '../baselines/gliner/inputs.ts';
+import { microBatches } from '../baselines/gliner/micro-batches.ts';
+import type { GlinerModel } from '../baselines/gliner/model.ts';
 import { glinerParams } from '../baselines/gliner/params.ts';
-import { textLogits } from '../baselines/gliner/predict.ts';
+import { inferenceBatches, textLogits } from '../baselines/gliner/predict.ts';
+import { splitWords } from '../baselines/gliner/words.ts';
 import { buildGliner, glinerSource } from '../baselines/gliner/setup.ts';
 import { convertSentence } from '../baselines/gliner/skillspan.ts';
 import { accumulateAndStep, glinerOptimizers } from '../baselines/gliner/train.ts';
@@ -36,23 +40,50 @@ const TARGET_RATIO = 3;
 export const BENCH_SENTENCES = 32;
 export const BENCH_CONFIG = { hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 512, span_hidden_size: 128 };
 
-export async function runGlinerBench(log: (line: string) => void = console.log): Promise<BenchResult[]> {
-  const route = (await useBackend('wasm')).route;
-  const params = glinerParams.parse({ config: BENCH_CONFIG, backend: 'wasm', micro_batch_words: Number(process.env.GLINER_BENCH_MICRO ?? 4096) });
+const LABELS = ['Skill', 'Knowledge'];
+
+/** The bench's model (seeded) and inputs: train items and dev texts. */
+function benchSetup(): { model: GlinerModel; items: GlinerItem[]; words: number; dev: string[]; microBatchWords: number } {
+  const params = glinerParams.parse({ config: BENCH_CONFIG, backend: 'wasm' });
   const model = buildGliner(params, glinerSource(params, process.cwd()), new Rng(1));
   const train = loadDataset('skillspan:train').sentences.slice(0, BENCH_SENTENCES);
   const items: GlinerItem[] = train.map((s) => {
     const { example } = convertSentence(s);
-    return { words: example.tokens, classes: ['Skill', 'Knowledge'], ner: example.ner };
+    return { words: example.tokens, classes: LABELS, ner: example.ner };
   });
   const words = items.reduce((n, item) => n + item.words.length, 0);
+  const dev = loadDataset('skillspan:dev').sentences.slice(0, 256).map((s) => s.tokens.join(' '));
+  return { model, items, words, dev, microBatchWords: params.micro_batch_words };
+}
+
+/** The exact batches the bench runs, for bench/reference/gliner_step_torch.py. */
+function dumpBatches(path: string): void {
+  const { model, items, words, dev, microBatchWords } = benchSetup();
+  const plain = (batch: object) =>
+    Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v]));
+  const train = microBatches(items, promptedLength, microBatchWords).map((group) =>
+    plain(buildBatch(group, model.tokenizer, model.settings)),
+  );
+  const texts = dev.map((text) => splitWords(text, model.config.max_len));
+  const inference = [...inferenceBatches(model, texts, LABELS, 32)].map(({ batch }) => plain(batch));
+  const vocab = model.encoder.params.get('token_rep_layer.bert_layer.model.embeddings.word_embeddings.weight')!.shape[0];
+  writeFileSync(
+    path,
+    JSON.stringify({ config: { ...BENCH_CONFIG, vocab }, train, train_words: words, inference, inference_sentences: dev.length }),
+  );
+  model.dispose();
+}
+
+export async function runGlinerBench(log: (line: string) => void = console.log): Promise<BenchResult[]> {
+  const route = (await useBackend('wasm')).route;
+  const { model, items, words, dev, microBatchWords } = benchSetup();
   const { optimizers, peaks } = glinerOptimizers(model, {
     lrEncoder: 1e-3,
     lrOthers: 1e-3,
     weightDecayEncoder: 0.03,
     weightDecayOthers: 0.01,
   });
-  const settings = { microBatchWords: params.micro_batch_words, clipNorm: 0.4, steps: 100, warmupRatio: 0 };
+  const settings = { microBatchWords, clipNorm: 0.4, steps: 100, warmupRatio: 0 };
   const dropout = new Rng(2);
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
@@ -63,13 +94,12 @@ export async function runGlinerBench(log: (line: string) => void = console.log):
     if (i >= 2) times.push(performance.now() - started);
   }
   const msPerStep = median(times);
-  const dev = loadDataset('skillspan:dev').sentences.slice(0, 256).map((s) => s.tokens.join(' '));
-  for await (const _ of textLogits(model, dev.slice(0, 32), ['Skill', 'Knowledge'], 32)) {
+  for await (const _ of textLogits(model, dev.slice(0, 32), LABELS, 32)) {
     // warm-up
   }
   const started = performance.now();
   let predicted = 0;
-  for await (const _ of textLogits(model, dev, ['Skill', 'Knowledge'], 32)) predicted++;
+  for await (const _ of textLogits(model, dev, LABELS, 32)) predicted++;
   const sentencesPerSecond = predicted / ((performance.now() - started) / 1000);
   for (const optimizer of optimizers) optimizer.dispose();
   model.dispose();
@@ -103,7 +133,9 @@ export async function runGlinerBench(log: (line: string) => void = console.log):
   return results;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--dump') {
+  dumpBatches(process.argv[3]);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const results = await runGlinerBench();
   if (results.some((r) => r.pass === false)) process.exitCode = 1;
 }

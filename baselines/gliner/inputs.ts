@@ -77,6 +77,11 @@ export function promptWords(
   return { prompt, text };
 }
 
+/** Words of an item with its prompt (2 per class + <<SEP>>): the length micro-batches are packed by. */
+export function promptedLength(item: GlinerItem): number {
+  return item.words.length + 2 * item.classes.length + 1;
+}
+
 export function buildBatch(
   items: readonly GlinerItem[],
   tokenizer: WordTokenizer,

@@ -7,7 +7,7 @@ import {
   type ExampleLogits,
   toCharEntities,
 } from './decode.ts';
-import { buildBatch } from './inputs.ts';
+import { buildBatch, type GlinerBatch } from './inputs.ts';
 import type { GlinerModel } from './model.ts';
 import { GLINER_LABELS } from './skillspan.ts';
 import { splitWords, type Word } from './words.ts';
@@ -31,15 +31,8 @@ export async function* textLogits(
   signal?: AbortSignal,
 ): AsyncGenerator<{ index: number; result: TextLogits }> {
   const words = texts.map((text) => splitWords(text, model.config.max_len));
-  const order = texts.map((_, i) => i).sort((a, b) => words[a].length - words[b].length);
-  for (let from = 0; from < order.length; from += batchSize) {
+  for (const { indices: chunk, batch } of inferenceBatches(model, words, labels, batchSize)) {
     signal?.throwIfAborted();
-    const chunk = order.slice(from, from + batchSize);
-    const batch = buildBatch(
-      chunk.map((i) => ({ words: words[i].map((w) => w.text), classes: labels })),
-      model.tokenizer,
-      model.settings,
-    );
     const logits = model.logits(batch);
     const data = (await logits.data()) as Float32Array;
     logits.dispose();
@@ -52,6 +45,21 @@ export async function* textLogits(
         result: { text: texts[i], words: words[i], logits: { data: rows, words: n, width: K, classes: C } },
       };
     }
+  }
+}
+
+/** Batches of texts' words, shortest first (similar lengths share a batch), with their positions. */
+export function* inferenceBatches(
+  model: Pick<GlinerModel, 'tokenizer' | 'settings'>,
+  words: readonly Word[][],
+  labels: readonly string[],
+  batchSize: number,
+): Generator<{ indices: number[]; batch: GlinerBatch }> {
+  const order = words.map((_, i) => i).sort((a, b) => words[a].length - words[b].length);
+  for (let from = 0; from < order.length; from += batchSize) {
+    const indices = order.slice(from, from + batchSize);
+    const items = indices.map((i) => ({ words: words[i].map((w) => w.text), classes: labels }));
+    yield { indices, batch: buildBatch(items, model.tokenizer, model.settings) };
   }
 }
 

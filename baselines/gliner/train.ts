@@ -9,7 +9,7 @@ import {
 } from '../neural/train/checkpoint.ts';
 import { clipGlobalNorm } from '../neural/train/clip.ts';
 import { learningRate } from '../neural/train/schedule.ts';
-import { buildBatch, type GlinerItem } from './inputs.ts';
+import { buildBatch, type GlinerItem, promptedLength } from './inputs.ts';
 import { microBatches } from './micro-batches.ts';
 import { type GlinerModel, isDecayed, isEncoderParam } from './model.ts';
 import { datasetTypes, sampleTypes } from './sampling.ts';
@@ -191,11 +191,10 @@ export function accumulateAndStep(
 ): { loss: tf.Scalar; norm: tf.Scalar; words: number } {
   const params = model.params;
   const nameOf = new Map([...params].map(([name, v]) => [v.name, name]));
-  const size = (item: GlinerItem) => item.words.length + 2 * item.classes.length + 1;
   let total: tf.Scalar | undefined;
   const sums = new Map<string, tf.Tensor>();
   let words = 0;
-  for (const group of microBatches(items, size, settings.microBatchWords)) {
+  for (const group of microBatches(items, promptedLength, settings.microBatchWords)) {
     const batch = buildBatch(group, model.tokenizer, model.settings);
     words += group.reduce((n, item) => n + item.words.length, 0);
     const { value, grads } = tf.variableGrads(() => model.loss(batch, dropoutRng), [...params.values()]);
