@@ -16,10 +16,10 @@ import { microBatches } from '../baselines/gliner/micro-batches.ts';
 import type { GlinerModel } from '../baselines/gliner/model.ts';
 import { glinerParams } from '../baselines/gliner/params.ts';
 import { inferenceBatches, textLogits } from '../baselines/gliner/predict.ts';
-import { splitWords } from '../baselines/gliner/words.ts';
 import { buildGliner, glinerSource } from '../baselines/gliner/setup.ts';
 import { convertSentence } from '../baselines/gliner/skillspan.ts';
 import { accumulateAndStep, glinerOptimizers } from '../baselines/gliner/train.ts';
+import { splitWords } from '../baselines/gliner/words.ts';
 import { useBackend } from '../baselines/neural/backend/choose.ts';
 import { Rng } from '../baselines/neural/rng.ts';
 import { loadDataset } from '../harness/data/datasets.ts';
@@ -38,12 +38,24 @@ export const TORCH_GLINER_REFERENCE = {
 
 const TARGET_RATIO = 3;
 export const BENCH_SENTENCES = 32;
-export const BENCH_CONFIG = { hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 512, span_hidden_size: 128 };
+export const BENCH_CONFIG = {
+  hidden_size: 128,
+  num_hidden_layers: 2,
+  num_attention_heads: 2,
+  intermediate_size: 512,
+  span_hidden_size: 128,
+};
 
 const LABELS = ['Skill', 'Knowledge'];
 
 /** The bench's model (seeded) and inputs: train items and dev texts. */
-function benchSetup(): { model: GlinerModel; items: GlinerItem[]; words: number; dev: string[]; microBatchWords: number } {
+function benchSetup(): {
+  model: GlinerModel;
+  items: GlinerItem[];
+  words: number;
+  dev: string[];
+  microBatchWords: number;
+} {
   const params = glinerParams.parse({ config: BENCH_CONFIG, backend: 'wasm' });
   const model = buildGliner(params, glinerSource(params, process.cwd()), new Rng(1));
   const train = loadDataset('skillspan:train').sentences.slice(0, BENCH_SENTENCES);
@@ -52,7 +64,9 @@ function benchSetup(): { model: GlinerModel; items: GlinerItem[]; words: number;
     return { words: example.tokens, classes: LABELS, ner: example.ner };
   });
   const words = items.reduce((n, item) => n + item.words.length, 0);
-  const dev = loadDataset('skillspan:dev').sentences.slice(0, 256).map((s) => s.tokens.join(' '));
+  const dev = loadDataset('skillspan:dev')
+    .sentences.slice(0, 256)
+    .map((s) => s.tokens.join(' '));
   return { model, items, words, dev, microBatchWords: params.micro_batch_words };
 }
 
@@ -60,16 +74,26 @@ function benchSetup(): { model: GlinerModel; items: GlinerItem[]; words: number;
 function dumpBatches(path: string): void {
   const { model, items, words, dev, microBatchWords } = benchSetup();
   const plain = (batch: object) =>
-    Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v]));
+    Object.fromEntries(
+      Object.entries(batch).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v]),
+    );
   const train = microBatches(items, promptedLength, microBatchWords).map((group) =>
     plain(buildBatch(group, model.tokenizer, model.settings)),
   );
   const texts = dev.map((text) => splitWords(text, model.config.max_len));
   const inference = [...inferenceBatches(model, texts, LABELS, 32)].map(({ batch }) => plain(batch));
-  const vocab = model.encoder.params.get('token_rep_layer.bert_layer.model.embeddings.word_embeddings.weight')!.shape[0];
+  const vocab = model.encoder.params.get(
+    'token_rep_layer.bert_layer.model.embeddings.word_embeddings.weight',
+  )!.shape[0];
   writeFileSync(
     path,
-    JSON.stringify({ config: { ...BENCH_CONFIG, vocab }, train, train_words: words, inference, inference_sentences: dev.length }),
+    JSON.stringify({
+      config: { ...BENCH_CONFIG, vocab },
+      train,
+      train_words: words,
+      inference,
+      inference_sentences: dev.length,
+    }),
   );
   model.dispose();
 }
@@ -125,7 +149,9 @@ export async function runGlinerBench(log: (line: string) => void = console.log):
     inference.detail += `; PyTorch ${reference.inferenceSentencesPerSecond.toFixed(0)} sentences/s = ${(reference.inferenceSentencesPerSecond / sentencesPerSecond).toFixed(2)}x wasm`;
   }
   const results = [training, inference];
-  log(`GLiNER bench (${JSON.stringify(BENCH_CONFIG)}; tfjs ${tf.version.tfjs}; ${availableParallelism()} CPUs, ${cpus()[0]?.model ?? '?'})`);
+  log(
+    `GLiNER bench (${JSON.stringify(BENCH_CONFIG)}; tfjs ${tf.version.tfjs}; ${availableParallelism()} CPUs, ${cpus()[0]?.model ?? '?'})`,
+  );
   for (const r of results) {
     const verdict = r.pass === undefined ? '' : ` (${r.pass ? 'pass' : 'FAIL'})`;
     log(`  ${r.name}: ${r.value.toFixed(0)} ${r.unit}${verdict}; ${r.detail}`);

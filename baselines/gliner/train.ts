@@ -167,11 +167,15 @@ export function glinerOptimizers(
   settings: Pick<TrainSettings, 'lrEncoder' | 'lrOthers' | 'weightDecayEncoder' | 'weightDecayOthers'>,
 ): { optimizers: AdamW[]; peaks: number[] } {
   const params = model.params;
-  const group = (encoder: boolean) => new Map([...params].filter(([name]) => isEncoderParam(name) === encoder));
+  const group = (encoder: boolean) =>
+    new Map([...params].filter(([name]) => isEncoderParam(name) === encoder));
   const adam = (p: Map<string, tf.Variable>, weightDecay: number) =>
     new AdamW(p, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, decays: isDecayed });
   return {
-    optimizers: [adam(group(true), settings.weightDecayEncoder), adam(group(false), settings.weightDecayOthers)],
+    optimizers: [
+      adam(group(true), settings.weightDecayEncoder),
+      adam(group(false), settings.weightDecayOthers),
+    ],
     peaks: [settings.lrEncoder, settings.lrOthers],
   };
 }
