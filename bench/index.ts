@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- scoring report neural]`: every benchmark, or the ones named. Each prints its
+ * `npm run bench [-- scoring report neural deberta]`: every benchmark, or the ones named. Each prints its
  * numbers with the target and, where a baseline exists, the ratio to it measured in the same run
  * or recorded with how it was measured. The exit code is 1 when a target is missed.
  */
+import { runDebertaBench } from './deberta.ts';
 import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
 import { runScoringBench } from './scoring.ts';
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boo
   scoring: () => runScoringBench(),
   report: () => runReportBench(),
   neural: () => runNeuralBench(),
+  deberta: () => runDebertaBench(),
 };
 
 const wanted = process.argv.slice(2);
