@@ -3,14 +3,7 @@ import { InputError } from '../../../harness/util/errors.ts';
 import { PieceType, type SentencePieceModel } from './sentencepiece-model.ts';
 import { SentencePieceNormalizer } from './sentencepiece-normalizer.ts';
 import { UnigramModel } from './unigram-viterbi.ts';
-import {
-  AddedVocabulary,
-  type EncodeOptions,
-  type Encoding,
-  encodePreSplit,
-  type WordPieces,
-  type WordTokenizer,
-} from './word-tokenizer.ts';
+import { PreSplitTokenizer, type WordPieces } from './word-tokenizer.ts';
 
 /** The parts of a tokenizer.json that describe a Unigram tokenizer (model, normalizer, pre-tokenizer). */
 export interface UnigramTokenizerJson {
@@ -46,26 +39,28 @@ export interface UnigramTokenizerOptions {
  * Unknown characters keep their surface form as the token and get the unk id, consecutive ones
  * fused into one piece, as SentencePiece and Hugging Face do.
  */
-export class UnigramTokenizer implements WordTokenizer {
-  private readonly segment: (normalized: string) => WordPieces;
-  private readonly vocab: Map<string, number>;
-  private readonly idToToken: string[];
-  private readonly added: AddedVocabulary;
+export class UnigramTokenizer extends PreSplitTokenizer {
+  private readonly segmentText: (text: string) => WordPieces;
   readonly unkId: number;
 
   constructor(readonly options: UnigramTokenizerOptions) {
     const { model } = options.json;
+    super(new Map(model.vocab.map(([piece], id) => [piece, id])), options.addedTokens, {
+      cls: options.clsToken,
+      sep: options.sepToken,
+      pad: options.padToken,
+      unk: options.unkToken,
+    });
     if (model.byte_fallback) throw new Error('Unigram byte_fallback is not supported');
-    this.idToToken = model.vocab.map(([piece]) => piece);
-    this.vocab = new Map(this.idToToken.map((piece, id) => [piece, id]));
-    for (const [token, id] of options.addedTokens) this.idToToken[id] = token;
-    this.added = new AddedVocabulary(options.addedTokens);
     this.unkId = model.unk_id ?? this.id(options.unkToken);
-    for (const special of [options.clsToken, options.sepToken, options.padToken]) this.id(special);
-    if (options.normalize) {
+    const { normalize } = options;
+    if (normalize) {
       const unmatchable = options.unmatchable ?? new Set([this.unkId]);
       const viterbi = new UnigramModel(model.vocab, this.unkId, (id) => !unmatchable.has(id));
-      this.segment = (normalized) => viterbi.encode(normalized);
+      this.segmentText = (text) => {
+        const normalized = normalize(text);
+        return normalized ? viterbi.encode(normalized) : { tokens: [], ids: [] };
+      };
     } else {
       const library = new Tokenizer(
         {
@@ -78,78 +73,15 @@ export class UnigramTokenizer implements WordTokenizer {
         },
         {},
       );
-      this.segment = (text) => {
+      this.segmentText = (text) => {
         const { tokens, ids } = library.encode(text, { add_special_tokens: false });
         return { tokens, ids };
       };
     }
   }
 
-  get vocabSize(): number {
-    return this.idToToken.length;
-  }
-
-  get padId(): number {
-    return this.id(this.options.padToken);
-  }
-
-  get clsId(): number {
-    return this.id(this.options.clsToken);
-  }
-
-  get sepId(): number {
-    return this.id(this.options.sepToken);
-  }
-
-  has(token: string): boolean {
-    return this.added.get(token) !== undefined || this.vocab.has(token);
-  }
-
-  id(token: string): number {
-    const id = this.added.get(token) ?? this.vocab.get(token);
-    if (id === undefined) throw new Error(`token ${token} is not in the vocabulary`);
-    return id;
-  }
-
-  token(id: number): string {
-    return this.idToToken[id] ?? this.options.unkToken;
-  }
-
-  pieces(word: string): WordPieces {
-    const result: WordPieces = { tokens: [], ids: [] };
-    for (const part of this.added.split(word)) {
-      if (part.added) {
-        result.tokens.push(part.text);
-        result.ids.push(this.id(part.text));
-        continue;
-      }
-      const text = this.options.normalize ? this.options.normalize(part.text) : part.text;
-      if (!text) continue;
-      const encoded = this.segment(text);
-      result.tokens.push(...encoded.tokens);
-      result.ids.push(...encoded.ids);
-    }
-    return result;
-  }
-
-  tokenizeWord(word: string): string[] {
-    return this.pieces(word).tokens;
-  }
-
-  encodeWords(words: readonly string[], options: EncodeOptions = {}): Encoding {
-    const { clsToken, sepToken } = this.options;
-    return encodePreSplit(this, { cls: [clsToken, this.clsId], sep: [sepToken, this.sepId] }, words, options);
-  }
-
-  addTokens(tokens: readonly string[]): number {
-    let added = 0;
-    for (const token of tokens) {
-      if (this.has(token)) continue;
-      this.added.add(token, this.idToToken.length);
-      this.idToToken.push(token);
-      added++;
-    }
-    return added;
+  protected segment(text: string): WordPieces {
+    return this.segmentText(text);
   }
 }
 
