@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- scoring report neural gliner]`: every benchmark, or the ones named. Each prints its
+ * `npm run bench [-- scoring report neural deberta gliner]`: every benchmark, or the ones named. Each prints its
  * numbers with the target and, where a baseline exists, the ratio to it measured in the same run
  * or recorded with how it was measured. The exit code is 1 when a target is missed.
  */
+import { runDebertaBench } from './deberta.ts';
 import { runGlinerBench } from './gliner.ts';
 import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boo
   scoring: () => runScoringBench(),
   report: () => runReportBench(),
   neural: () => runNeuralBench(),
+  deberta: () => runDebertaBench(),
   gliner: () => runGlinerBench(),
 };
 

@@ -34,6 +34,19 @@ export interface FileTensorSpec {
 
 export type Params = Map<string, tf.Variable>;
 
+/** A lookup of params under a name prefix that fails loudly, naming the model and the parameter. */
+export function paramGetter(
+  params: Map<string, tf.Tensor>,
+  prefix: string,
+  model: string,
+): (name: string) => tf.Tensor {
+  return (name) => {
+    const tensor = params.get(prefix + name);
+    if (!tensor) throw new Error(`${model} parameter ${prefix}${name} is missing`);
+    return tensor;
+  };
+}
+
 export function linearSpecs(name: string, inputs: number, outputs: number): ParamSpec[] {
   return [
     { name: `${name}.weight`, shape: [inputs, outputs], linear: true, init: 'normal' },

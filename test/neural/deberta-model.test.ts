@@ -141,6 +141,28 @@ test('loading is strict: missing and unexpected weights are named, the position_
   t.notRegex(error.message, /position_ids/);
 });
 
+test('a task model (deberta. prefix) loads its encoder and reports the head as ignored', async (t) => {
+  const model = tinyDeberta();
+  const dir = mkdtempSync(join(tmpdir(), 'deberta-task-'));
+  const tensors = await model.tensors();
+  const task = new Map([...tensors].map(([name, tensor]) => [`deberta.${name}`, tensor]));
+  task.set('classifier.weight', { shape: [3, 8], data: new Float32Array(24) });
+  task.set('classifier.bias', { shape: [3], data: new Float32Array(3) });
+  task.set('deberta.embeddings.position_ids', { shape: [1, 4], data: new Float32Array(4) });
+  writeCheckpoint(dir, { ...model.config, architectures: ['DebertaV2ForTokenClassification'] }, task);
+  const loaded = DebertaModel.load(dir);
+  t.is(loaded.model.prefix, 'deberta.');
+  t.deepEqual(loaded.ignored.sort(), [
+    'classifier.bias',
+    'classifier.weight',
+    'deberta.embeddings.position_ids',
+  ]);
+  t.deepEqual(
+    Array.from(loaded.model.encode(inputs(TINY_DEBERTA_IDS)).dataSync()),
+    Array.from(model.encode(inputs(TINY_DEBERTA_IDS)).dataSync()),
+  );
+});
+
 test('the GLiNER backbone loads from its state dict by prefix', (t) => {
   const dir = projectPath('fixtures/hf-reference/gliner-tiny-random');
   const gliner = JSON.parse(readFileSync(join(dir, 'gliner_config.json'), 'utf8'));

@@ -22,7 +22,11 @@ export function debertaExpected(): DebertaExpected {
  * deberta-v3-tiny-random on its recorded inputs (the first `rows` sentences) against
  * transformers' last hidden state, on one backend (chosen once per process, so one file each).
  */
-export async function checkDebertaParity(t: ExecutionContext, backend: 'cpu' | 'wasm', rows?: number) {
+export async function checkDebertaParity(
+  t: ExecutionContext,
+  backend: 'cpu' | 'wasm' | 'webgpu',
+  rows?: number,
+) {
   await useBackend(backend);
   const expected = debertaExpected();
   const ids = expected.inputs.input_ids.slice(0, rows);

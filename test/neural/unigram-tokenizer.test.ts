@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { loadTokenizer } from '../../baselines/neural/tokenizers/load.ts';
 import { parseSentencePieceModel } from '../../baselines/neural/tokenizers/sentencepiece-model.ts';
-import { unigramJsonFromSentencePiece } from '../../baselines/neural/tokenizers/unigram-tokenizer.ts';
+import { unigramFromSentencePiece } from '../../baselines/neural/tokenizers/unigram-tokenizer.ts';
 import { InputError } from '../../harness/util/errors.ts';
 import { projectPath } from '../../harness/util/paths.ts';
 
@@ -46,6 +46,23 @@ test('every test-split word gives spm_encode pieces and ids (6,160 words, unknow
     }
   });
   t.is(wrong, 0, examples.join('\n'));
+});
+
+test('every 20th assigned code point (and known awkward ones), inside a word and repeated, gives spm_encode ids', (t) => {
+  const fixture = JSON.parse(readFileSync(join(FIXTURE, 'expected_code_points.json'), 'utf8')) as {
+    code_points: number[];
+    ids: string[];
+  };
+  const wrong: string[] = [];
+  fixture.code_points.forEach((cp, i) => {
+    const c = String.fromCodePoint(cp);
+    [`x${c}y`, `${c}${c}a`].forEach((word, form) => {
+      if (tokenizer.pieces(word).ids.join(' ') !== fixture.ids[2 * i + form])
+        wrong.push(`U+${cp.toString(16)} form ${form}`);
+    });
+  });
+  t.deepEqual(wrong.slice(0, 10), []);
+  t.is(fixture.ids.length, 2 * fixture.code_points.length);
 });
 
 // spm_encode runs Viterbi over the whole sentence, Hugging Face (and we) word by word. The two
@@ -110,7 +127,27 @@ test("GLiNER's added tokens stay single ids in the prompt; each word gets the â–
 test('a tokenizer.json (as transformers converts spm.model) and added_tokens.json load to the same tokenizer', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'unigram-'));
   const model = parseSentencePieceModel(readFileSync(join(FIXTURE, 'spm.model')), 'spm.model');
-  const parts = unigramJsonFromSentencePiece(model, 'spm.model');
+  // what transformers' DebertaV2Converter writes
+  const parts = {
+    normalizer: {
+      type: 'Sequence',
+      normalizers: [
+        { type: 'Strip', strip_left: true, strip_right: true },
+        {
+          type: 'Precompiled',
+          precompiled_charsmap: Buffer.from(model.normalizer.precompiledCharsmap).toString('base64'),
+        },
+        { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' },
+      ],
+    },
+    pre_tokenizer: { type: 'Metaspace', replacement: 'â–', prepend_scheme: 'always', split: true },
+    model: {
+      type: 'Unigram',
+      unk_id: 3,
+      vocab: model.pieces.map((p) => [p.piece, p.score]),
+      byte_fallback: false,
+    },
+  };
   const added = ['[PAD]', '[CLS]', '[SEP]', '[UNK]']
     .map((content, id) => ({ id, content, special: true }))
     .concat([
@@ -132,6 +169,16 @@ test('a tokenizer.json (as transformers converts spm.model) and added_tokens.jso
     words.map((w) => tokenizer.pieces(w).ids),
   );
   t.is(fromJson.id('<<ENT>>'), 4002);
+  // a normalizer of another shape runs through @huggingface/tokenizers' own pipeline
+  writeFileSync(
+    join(dir, 'tokenizer.json'),
+    JSON.stringify({ ...parts, normalizer: { type: 'NFKC' }, added_tokens: added, post_processor: template }),
+  );
+  const library = loadTokenizer(dir);
+  t.deepEqual(
+    words.map((w) => library.pieces(w).ids),
+    words.map((w) => tokenizer.pieces(w).ids),
+  );
   // spm.model plus the slow tokenizer's added_tokens.json: ids as recorded
   const slow = mkdtempSync(join(tmpdir(), 'unigram-slow-'));
   writeFileSync(join(slow, 'spm.model'), readFileSync(join(FIXTURE, 'spm.model')));
@@ -154,7 +201,7 @@ test('a folder without a tokenizer, or a BPE SentencePiece model, is refused wit
     message: /no tokenizer\.json, spm\.model or vocab\.txt/,
   });
   const model = parseSentencePieceModel(readFileSync(join(FIXTURE, 'spm.model')), 'spm.model');
-  t.throws(() => unigramJsonFromSentencePiece({ ...model, modelType: 2 }, 'bpe.model'), {
+  t.throws(() => unigramFromSentencePiece({ ...model, modelType: 2 }, 'bpe.model'), {
     message: /model_type 2 is not Unigram/,
   });
   t.throws(() => parseSentencePieceModel(new Uint8Array([0x0a, 0x50, 0x01]), 'bad.model'), {

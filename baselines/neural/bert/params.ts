@@ -1,4 +1,5 @@
-import { joinedLinearSpecs, layerNormSpecs, linearSpecs, type ParamSpec } from '../params.ts';
+import { layerNormSpecs, linearSpecs, type ParamSpec } from '../params.ts';
+import { encoderLayerSpecs } from '../transformer-layer.ts';
 import type { BertConfig } from './config.ts';
 
 /** BertModel without the pooler, as BertForTokenClassification holds it (prefix `bert.`). */
@@ -23,20 +24,8 @@ export function bertEncoderSpecs(config: BertConfig, prefix = 'bert.'): ParamSpe
   ];
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const l = `${prefix}encoder.layer.${i}`;
-    specs.push(
-      // query | key | value (ops/attention.ts reads them from one [B*T, 3 * hidden] product)
-      ...joinedLinearSpecs(
-        `${l}.attention.self.qkv`,
-        ['query', 'key', 'value'].map((part) => `${l}.attention.self.${part}`),
-        d,
-        d,
-      ),
-      ...linearSpecs(`${l}.attention.output.dense`, d, d),
-      ...layerNormSpecs(`${l}.attention.output.LayerNorm`, d),
-      ...linearSpecs(`${l}.intermediate.dense`, d, config.intermediate_size),
-      ...linearSpecs(`${l}.output.dense`, config.intermediate_size, d),
-      ...layerNormSpecs(`${l}.output.LayerNorm`, d),
-    );
+    // query | key | value as one parameter (ops/attention.ts reads them from one [B*T, 3 * hidden] product)
+    specs.push(...encoderLayerSpecs(l, d, config.intermediate_size, ['query', 'key', 'value']));
   }
   return specs;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../../harness/util/errors.ts';
+import { encoderConfigFields, parseEncoderConfig } from '../encoder-config.ts';
 
 /**
  * The fields of a transformers DebertaV2Config (config.json, model_type "deberta-v2": DeBERTa-v2
@@ -9,20 +10,10 @@ import { InputError } from '../../../harness/util/errors.ts';
  * projections) are refused by parseDebertaConfig instead of silently computing something else.
  */
 export const debertaConfigSchema = z.looseObject({
+  ...encoderConfigFields,
   model_type: z.literal('deberta-v2').default('deberta-v2'),
-  vocab_size: z.number().int().positive(),
-  hidden_size: z.number().int().positive(),
-  num_hidden_layers: z.number().int().positive(),
-  num_attention_heads: z.number().int().positive(),
-  intermediate_size: z.number().int().positive(),
-  hidden_act: z.enum(['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'relu']).default('gelu'),
-  hidden_dropout_prob: z.number().min(0).max(1).default(0.1),
-  attention_probs_dropout_prob: z.number().min(0).max(1).default(0.1),
-  max_position_embeddings: z.number().int().positive().default(512),
   type_vocab_size: z.number().int().min(0).default(0),
   layer_norm_eps: z.number().positive().default(1e-7),
-  initializer_range: z.number().positive().default(0.02),
-  pad_token_id: z.number().int().min(0).default(0),
   relative_attention: z.boolean().default(false),
   /** < 1: max_position_embeddings */
   max_relative_positions: z.number().int().default(-1),
@@ -37,7 +28,6 @@ export const debertaConfigSchema = z.looseObject({
   norm_rel_ebd: z.string().default('none'),
   embedding_size: z.number().int().positive().nullable().optional(),
   conv_kernel_size: z.number().int().min(0).default(0),
-  architectures: z.array(z.string()).optional(),
 });
 
 export type DebertaConfig = z.output<typeof debertaConfigSchema>;
@@ -85,22 +75,8 @@ export function debertaGeometry(config: DebertaConfig): DebertaGeometry {
 }
 
 export function parseDebertaConfig(raw: unknown, source: string): DebertaConfig {
-  const parsed = debertaConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(
-      `not a supported DeBERTa-v2 config: ${issue.path.join('.')}: ${issue.message}`,
-      source,
-    );
-  }
-  const config = parsed.data;
+  const config = parseEncoderConfig(debertaConfigSchema, raw, source, 'DeBERTa-v2');
   const refuse = (what: string) => new InputError(`DeBERTa-v2 option not implemented: ${what}`, source);
-  if (config.hidden_size % config.num_attention_heads !== 0) {
-    throw new InputError(
-      `hidden_size ${config.hidden_size} is not a multiple of num_attention_heads ${config.num_attention_heads}`,
-      source,
-    );
-  }
   if (config.conv_kernel_size > 0) throw refuse(`conv_kernel_size ${config.conv_kernel_size}`);
   if (config.embedding_size != null && config.embedding_size !== config.hidden_size)
     throw refuse(`embedding_size ${config.embedding_size} != hidden_size ${config.hidden_size}`);

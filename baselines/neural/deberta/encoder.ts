@@ -3,10 +3,11 @@ import { addBroadcast } from '../ops/broadcast-add.ts';
 import { dropout } from '../ops/dropout.ts';
 import { gatherRows } from '../ops/gather-rows.ts';
 import { activation } from '../ops/gelu.ts';
-import { layerNorm, residualLayerNorm } from '../ops/layer-norm.ts';
+import { layerNorm } from '../ops/layer-norm.ts';
 import { linear } from '../ops/linear.ts';
-import type { Params } from '../params.ts';
+import { type Params, paramGetter } from '../params.ts';
 import type { Rng } from '../rng.ts';
+import { attentionOutputAndFeedForward } from '../transformer-layer.ts';
 import { disentangledAttention } from './attention.ts';
 import { type DebertaConfig, debertaGeometry } from './config.ts';
 import { relativeRows } from './relative-position.ts';
@@ -38,17 +39,17 @@ export function debertaEncode(
   rng?: Rng,
   prefix = '',
 ): tf.Tensor3D {
-  const p = (name: string) => {
-    const tensor = params.get(prefix + name);
-    if (!tensor) throw new Error(`DeBERTa parameter ${prefix}${name} is missing`);
-    return tensor;
-  };
+  const p = paramGetter(params, prefix, 'DeBERTa');
   const [batch, length] = inputs.inputIds.shape;
   const d = config.hidden_size;
   const heads = config.num_attention_heads;
   const geometry = debertaGeometry(config);
-  const act = activation(config.hidden_act);
   const hiddenDrop = config.hidden_dropout_prob;
+  const tail = {
+    eps: config.layer_norm_eps,
+    activation: activation(config.hidden_act),
+    hiddenDropout: hiddenDrop,
+  };
   const rows = batch * length;
   const mask = tf.cast(inputs.attentionMask, 'float32');
 
@@ -117,25 +118,7 @@ export function debertaEncode(
       config.attention_probs_dropout_prob,
       rng,
     );
-    x = residualLayerNorm(
-      linear(context, p(`${l}attention.output.dense.weight`), p(`${l}attention.output.dense.bias`)),
-      x,
-      p(`${l}attention.output.LayerNorm.weight`),
-      p(`${l}attention.output.LayerNorm.bias`),
-      config.layer_norm_eps,
-      hiddenDrop,
-      rng,
-    );
-    const inner = act(linear(x, p(`${l}intermediate.dense.weight`), p(`${l}intermediate.dense.bias`)));
-    x = residualLayerNorm(
-      linear(inner, p(`${l}output.dense.weight`), p(`${l}output.dense.bias`)),
-      x,
-      p(`${l}output.LayerNorm.weight`),
-      p(`${l}output.LayerNorm.bias`),
-      config.layer_norm_eps,
-      hiddenDrop,
-      rng,
-    );
+    x = attentionOutputAndFeedForward(context, x, p, l, tail, rng);
   }
   return tf.reshape(x, [batch, length, d]) as tf.Tensor3D;
 }

@@ -47,15 +47,19 @@ export class DebertaModel {
   }
 
   /**
-   * Loads a Hugging Face deberta-v2 folder (config.json + model.safetensors). Strict: every
-   * encoder weight must be there with its shape, and anything else must be a known
-   * pretraining-only tensor (returned in `ignored`).
+   * Loads a Hugging Face deberta-v2 folder (config.json + model.safetensors or
+   * pytorch_model.bin). Strict: every encoder weight must be there with its shape, and anything
+   * else must be a known pretraining-only tensor or, in a task model (weights under
+   * `deberta.`), its head; both are returned in `ignored`.
    */
   static load(dir: string): { model: DebertaModel; ignored: string[] } {
     const config = parseDebertaConfig(readModelConfig(dir), `${dir}/config.json`);
     const found = readCheckpointWeights(dir);
     const prefix = [...found.keys()].some((name) => name.startsWith('deberta.')) ? 'deberta.' : '';
-    return DebertaModel.fromTensors(config, found, dir, prefix);
+    // a task model (DebertaV2For...): its head is not part of the encoder, and is reported
+    const heads = prefix ? [...found.keys()].filter((name) => !name.startsWith(prefix)) : [];
+    const loaded = DebertaModel.fromTensors(config, found, dir, prefix);
+    return { model: loaded.model, ignored: [...loaded.ignored, ...heads] };
   }
 
   /**

@@ -1,4 +1,5 @@
-import { joinedLinearSpecs, layerNormSpecs, linearSpecs, type ParamSpec } from '../params.ts';
+import { layerNormSpecs, type ParamSpec } from '../params.ts';
+import { encoderLayerSpecs } from '../transformer-layer.ts';
 import { type DebertaConfig, debertaGeometry } from './config.ts';
 
 /**
@@ -32,17 +33,7 @@ export function debertaEncoderSpecs(config: DebertaConfig, prefix = ''): ParamSp
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const l = `${prefix}encoder.layer.${i}`;
     specs.push(
-      ...joinedLinearSpecs(
-        `${l}.attention.self.qkv`,
-        ['query_proj', 'key_proj', 'value_proj'].map((part) => `${l}.attention.self.${part}`),
-        d,
-        d,
-      ),
-      ...linearSpecs(`${l}.attention.output.dense`, d, d),
-      ...layerNormSpecs(`${l}.attention.output.LayerNorm`, d),
-      ...linearSpecs(`${l}.intermediate.dense`, d, config.intermediate_size),
-      ...linearSpecs(`${l}.output.dense`, config.intermediate_size, d),
-      ...layerNormSpecs(`${l}.output.LayerNorm`, d),
+      ...encoderLayerSpecs(l, d, config.intermediate_size, ['query_proj', 'key_proj', 'value_proj']),
     );
   }
   if (config.relative_attention) {

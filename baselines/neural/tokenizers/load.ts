@@ -5,9 +5,10 @@ import { readJsonFile } from '../hf/checkpoint.ts';
 import { BertTokenizer } from './bert-tokenizer.ts';
 import { PieceType, parseSentencePieceModel } from './sentencepiece-model.ts';
 import {
+  sentencePieceNormalization,
   UnigramTokenizer,
   type UnigramTokenizerJson,
-  unigramJsonFromSentencePiece,
+  unigramFromSentencePiece,
 } from './unigram-tokenizer.ts';
 import type { WordTokenizer } from './word-tokenizer.ts';
 
@@ -31,7 +32,7 @@ export function loadTokenizer(dir: string): WordTokenizer {
     const json = readJsonFile(jsonPath) as TokenizerJson;
     return json.model?.type === 'Unigram' ? unigramFromTokenizerJson(json, dir) : fromTokenizerJson(jsonPath);
   }
-  if (existsSync(join(dir, 'spm.model'))) return unigramFromSentencePiece(dir);
+  if (existsSync(join(dir, 'spm.model'))) return unigramFromSpmFolder(dir);
   if (existsSync(join(dir, 'vocab.txt'))) return fromVocabTxt(dir);
   throw new InputError('no tokenizer.json, spm.model or vocab.txt', dir);
 }
@@ -89,12 +90,14 @@ function unigramFromTokenizerJson(json: TokenizerJson, dir: string): UnigramToke
   const { cls, sep } = templateSpecials(json.post_processor, fail);
   const config = readTokenizerConfig(dir);
   const unkId = json.model.unk_id ?? null;
+  const unigram: UnigramTokenizerJson = {
+    normalizer: json.normalizer ?? null,
+    pre_tokenizer: json.pre_tokenizer ?? null,
+    model: json.model as UnigramTokenizerJson['model'],
+  };
   return new UnigramTokenizer({
-    json: {
-      normalizer: json.normalizer ?? null,
-      pre_tokenizer: json.pre_tokenizer ?? null,
-      model: json.model as UnigramTokenizerJson['model'],
-    },
+    json: unigram,
+    normalize: sentencePieceNormalization(unigram),
     addedTokens: new Map((json.added_tokens ?? []).map((t) => [t.content, t.id])),
     clsToken: cls,
     sepToken: sep,
@@ -109,14 +112,13 @@ function unigramFromTokenizerJson(json: TokenizerJson, dir: string): UnigramToke
  * appended after the pieces), SentencePiece's user-defined pieces, and tokens added later
  * (added_tokens_decoder in tokenizer_config.json, or added_tokens.json) at their recorded ids.
  */
-function unigramFromSentencePiece(dir: string): UnigramTokenizer {
+function unigramFromSpmFolder(dir: string): UnigramTokenizer {
   const path = join(dir, 'spm.model');
   const model = parseSentencePieceModel(readFileSync(path), path);
   const config = readTokenizerConfig(dir);
-  const json = unigramJsonFromSentencePiece(model, path, {
-    doLowerCase: config.do_lower_case ?? false,
-    splitByPunct: config.split_by_punct ?? false,
-  });
+  if (config.split_by_punct)
+    throw new InputError('split_by_punct is not supported (DeBERTa-v3 does not use it)', dir);
+  const pipeline = unigramFromSentencePiece(model, path, { doLowerCase: config.do_lower_case ?? false });
   const pieceIds = new Map(model.pieces.map((p, id) => [p.piece, id]));
   const added = new Map<string, number>();
   let next = model.pieces.length;
@@ -150,7 +152,7 @@ function unigramFromSentencePiece(dir: string): UnigramTokenizer {
   for (const token of Object.values(specials)) if (![...recorded.values()].includes(token)) add(token);
   for (const [id, token] of [...recorded].sort((a, b) => a[0] - b[0])) add(token, id);
   return new UnigramTokenizer({
-    json,
+    ...pipeline,
     addedTokens: added,
     clsToken: specials.cls,
     sepToken: specials.sep,

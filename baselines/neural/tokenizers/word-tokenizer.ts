@@ -135,3 +135,101 @@ export class AddedVocabulary {
     this.byLength = [...this.ids.keys()].sort((a, b) => b.length - a.length);
   }
 }
+
+export interface SpecialTokens {
+  cls: string;
+  sep: string;
+  pad: string;
+  /** what token() returns for an id it does not know */
+  unk: string;
+}
+
+/**
+ * What every pre-split tokenizer shares: the id <-> token tables (model vocabulary plus added
+ * tokens), the added-token split, [CLS] ... [SEP] with truncation, add_tokens. A subclass says
+ * how text between added tokens becomes pieces.
+ */
+export abstract class PreSplitTokenizer implements WordTokenizer {
+  private readonly idToToken: string[];
+  private readonly added: AddedVocabulary;
+
+  constructor(
+    private readonly modelVocab: ReadonlyMap<string, number>,
+    addedTokens: ReadonlyMap<string, number>,
+    readonly specials: SpecialTokens,
+  ) {
+    this.idToToken = [];
+    for (const [token, id] of modelVocab) this.idToToken[id] = token;
+    for (const [token, id] of addedTokens) this.idToToken[id] = token;
+    this.added = new AddedVocabulary(addedTokens);
+    for (const special of [specials.cls, specials.sep, specials.pad]) this.id(special);
+  }
+
+  /** The pieces of text that holds no added token. */
+  protected abstract segment(text: string): WordPieces;
+
+  get vocabSize(): number {
+    return this.idToToken.length;
+  }
+
+  get padId(): number {
+    return this.id(this.specials.pad);
+  }
+
+  get clsId(): number {
+    return this.id(this.specials.cls);
+  }
+
+  get sepId(): number {
+    return this.id(this.specials.sep);
+  }
+
+  has(token: string): boolean {
+    return this.added.get(token) !== undefined || this.modelVocab.has(token);
+  }
+
+  id(token: string): number {
+    const id = this.added.get(token) ?? this.modelVocab.get(token);
+    if (id === undefined) throw new Error(`token ${token} is not in the vocabulary`);
+    return id;
+  }
+
+  token(id: number): string {
+    return this.idToToken[id] ?? this.specials.unk;
+  }
+
+  pieces(word: string): WordPieces {
+    const result: WordPieces = { tokens: [], ids: [] };
+    for (const part of this.added.split(word)) {
+      if (part.added) {
+        result.tokens.push(part.text);
+        result.ids.push(this.id(part.text));
+        continue;
+      }
+      const { tokens, ids } = this.segment(part.text);
+      result.tokens.push(...tokens);
+      result.ids.push(...ids);
+    }
+    return result;
+  }
+
+  tokenizeWord(word: string): string[] {
+    return this.pieces(word).tokens;
+  }
+
+  encodeWords(words: readonly string[], options: EncodeOptions = {}): Encoding {
+    const { cls, sep } = this.specials;
+    return encodePreSplit(this, { cls: [cls, this.clsId], sep: [sep, this.sepId] }, words, options);
+  }
+
+  addTokens(tokens: readonly string[]): number {
+    let added = 0;
+    for (const token of tokens) {
+      if (this.has(token)) continue;
+      this.added.add(token, this.idToToken.length);
+      this.idToToken.push(token);
+      added++;
+    }
+    return added;
+  }
+}
