@@ -86,7 +86,7 @@ export const glinerMethod = {
     // the authors' own protocol (char offsets), recorded on the run when the whole split was predicted here
     if (sentences.length === ctx.splitSentences.length) {
       for (const [name, value] of Object.entries(authorsCharNervaluate(sentences, entities)))
-        ctx.tracker.logMetric(`${ctx.split}.authors-char-nervaluate.${name}`, value);
+        ctx.tracker.logMetric(`authors-char-nervaluate.${ctx.split}.${name}`, value);
     }
   },
 } satisfies Method<GlinerParams, TrainedGliner>;

@@ -97,7 +97,7 @@ test('an interrupted run resumes to exactly the weights and moments of an uninte
   glinerMethod.dispose(trained);
   t.is(fromMemory.length, test_.length);
   t.deepEqual(fromDisk, fromMemory);
-  t.true(whole.metrics.some((m) => m.name === 'test.authors-char-nervaluate.overall.f1'));
+  t.true(whole.metrics.some((m) => m.name === 'authors-char-nervaluate.test.overall.f1'));
 });
 
 test('a saved GLiNER folder loads strictly and computes the same logits', async (t) => {
