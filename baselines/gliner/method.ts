@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Method } from '../../harness/methods/method.ts';
 import { sha256File } from '../../harness/util/hash.ts';
@@ -84,8 +84,14 @@ export const glinerMethod = {
       yield { id: sentence.id, spans: tokenSpans(sentence.tokens, found), raw: JSON.stringify(found) };
     }
     // the authors' own protocol (char offsets), recorded on the run when the whole split was predicted here
+    // (a file beside the run's artifacts, and metrics; the runner's rescoring may drop the latter)
     if (sentences.length === ctx.splitSentences.length) {
-      for (const [name, value] of Object.entries(authorsCharNervaluate(sentences, entities)))
+      const scores = authorsCharNervaluate(sentences, entities);
+      writeFileSync(
+        join(ctx.artifactDir, `authors-char-nervaluate.${ctx.split}.json`),
+        `${JSON.stringify(scores, null, 2)}\n`,
+      );
+      for (const [name, value] of Object.entries(scores))
         ctx.tracker.logMetric(`authors-char-nervaluate.${ctx.split}.${name}`, value);
     }
   },
