@@ -44,10 +44,6 @@ export class GlinerModel {
     return { maxNegTypeRatio: this.config.max_neg_type_ratio, maxTypes: this.config.max_types };
   }
 
-  static headSpecs(config: GlinerConfig, encoderHidden: number): ParamSpec[] {
-    return headSpecs(config, encoderHidden);
-  }
-
   get specs(): ParamSpec[] {
     return [...this.encoder.specs, ...headSpecs(this.config, this.encoder.hiddenSize)];
   }

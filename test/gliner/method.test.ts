@@ -157,29 +157,11 @@ test('smoke profile through the CLI: killed with SIGKILL mid-training, it resume
     }, 5);
   });
   await new Promise((resolve) => child.on('close', resolve));
-  const resumed = await runCli([
-    'run',
-    '--no-report',
-    file,
-    '--profile',
-    'smoke',
-    '--store',
-    store,
-    '--format',
-    'json',
-  ]);
+  const smoke = (storePath: string) =>
+    runCli(['run', '--no-report', file, '--profile', 'smoke', '--store', storePath, '--format', 'json']);
+  const resumed = await smoke(store);
   t.is(resumed.code, 0, resumed.stderr);
-  const clean = await runCli([
-    'run',
-    '--no-report',
-    file,
-    '--profile',
-    'smoke',
-    '--store',
-    join(dir, 'clean.db'),
-    '--format',
-    'json',
-  ]);
+  const clean = await smoke(join(dir, 'clean.db'));
   type RunJson = { experiment: string; status: string; metrics: Record<string, number> };
   const scratch = (out: string) =>
     (JSON.parse(out) as RunJson[]).find((r) => r.experiment === 'gliner-scratch')!;

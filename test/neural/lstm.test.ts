@@ -44,7 +44,7 @@ test('bidirectional LSTM: the reverse direction starts at each sequence end, pad
   // the second sequence's backward output at its last word depends only on that word
   const alone = bidirectionalLstm(tf.slice(x, [1, 1, 0], [1, 1, 3]) as tf.Tensor3D, [1], fw, bw);
   const last = ((await alone.array()) as number[][][])[0][0].slice(2);
-  values[1][1].slice(2).forEach((v, i) => t.true(Math.abs(v - last[i]) < 1e-6));
+  t.true(values[1][1].slice(2).every((v, i) => Math.abs(v - last[i]) < 1e-6));
 
   const mix = tensor([2, 4, 4], 1);
   const check = finiteDifferenceCheck(
