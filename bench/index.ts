@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- scoring report neural deberta gliner]`: every benchmark, or the ones named. Each prints its
+ * `npm run bench [-- scoring report neural startup deberta gliner]`: every benchmark, or the ones named. Each prints its
  * numbers with the target and, where a baseline exists, the ratio to it measured in the same run
  * or recorded with how it was measured. The exit code is 1 when a target is missed.
  */
@@ -8,6 +8,7 @@ import { runGlinerBench } from './gliner.ts';
 import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
 import { runScoringBench } from './scoring.ts';
+import { runStartupBench } from './startup.ts';
 
 const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boolean }[]> = {
   scoring: () => runScoringBench(),
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boo
   neural: () => runNeuralBench(),
   deberta: () => runDebertaBench(),
   gliner: () => runGlinerBench(),
+  startup: () => runStartupBench(),
 };
 
 const wanted = process.argv.slice(2);

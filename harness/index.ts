@@ -25,5 +25,6 @@ export { loadMethod, registerMethod, registerMethodLoader } from './methods/regi
 export { type ExecuteOptions, executeRun, type RunOutcome } from './runner/execute-run.ts';
 export type { RunExecutor } from './runner/runner.ts';
 export { runExperiments, type SessionOptions, type SessionResult } from './runner/session.ts';
-export { DEFAULT_STORE_PATH, openExistingStore } from './tracking/open-store.ts';
+export { openExistingStore } from './tracking/open-store.ts';
 export { RunStore } from './tracking/store.ts';
+export { DEFAULT_STORE_PATH } from './tracking/store-path.ts';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, then the ava suite. Ends with the line CI reads:
+// `npm test`: build, typecheck, lint, then the ava suite. Ends with the line CI reads:
 // "N passed, N failed" (ava's own summary wording varies with the outcome).
 import { spawn, spawnSync } from 'node:child_process';
 
@@ -9,7 +9,9 @@ const step = (name, command, args) => {
   return result.status === 0;
 };
 
-const typesOk = step('typecheck (tsc --noEmit)', 'npx', ['tsc', '--noEmit']);
+// the CLI tests run bin/skillbench.js, which runs dist/ only when it is up to date
+const buildOk = step('build (dist/, for the CLI)', process.execPath, ['scripts/build.mjs']);
+const typesOk = step('typecheck (tsc --noEmit)', 'npx', ['tsc', '--noEmit']) && buildOk;
 const lintOk = step('lint (biome check)', 'npx', ['biome', 'check', '.']);
 
 process.stdout.write('\n== tests (ava)\n');

@@ -23,7 +23,7 @@ export type ImportParams = z.infer<typeof importParams>;
  * released outputs) joins the leaderboard and is scored exactly like the built-in methods.
  * Paths are relative to the experiment file. The files' contents are part of the run key.
  */
-export const importMethod: Method<ImportParams> = {
+export const importMethod = {
   name: 'import',
   version: '1',
   params: importParams,
@@ -48,4 +48,4 @@ export const importMethod: Method<ImportParams> = {
     const wanted = new Set(sentences.map((s) => s.id));
     for (const prediction of all) if (wanted.has(prediction.id)) yield prediction;
   },
-};
+} satisfies Method<ImportParams>;

@@ -1,8 +1,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { DEFAULT_STORE_PATH } from '../tracking/open-store.ts';
+import { DEFAULT_STORE_PATH } from '../tracking/store-path.ts';
 import { InputError } from '../util/errors.ts';
-import { commands } from './commands/index.ts';
+import { COMMANDS, commandName } from './commands/index.ts';
 
 /** Exit codes: 0 fine, 1 something ran and failed, 2 bad input (flags, files, experiments). */
 export async function main(argv: string[]): Promise<void> {
@@ -24,7 +24,12 @@ export async function main(argv: string[]): Promise<void> {
       if (error) throw error;
       throw new InputError(message ?? 'invalid command line');
     });
-  for (const command of commands) parser = parser.command(command);
+  // only the command being run is imported; the others are listed by name and description
+  const wanted = commandName(argv);
+  for (const entry of COMMANDS) {
+    const body = entry.command.split(' ')[0] === wanted ? await entry.load() : undefined;
+    parser = parser.command({ command: entry.command, describe: entry.describe, handler: () => {}, ...body });
+  }
   await parser.parseAsync();
 }
 

@@ -9,7 +9,7 @@
 import { dirname } from 'node:path';
 import { loadDataset } from '../data/datasets.ts';
 import type { AnyMethod } from '../methods/method.ts';
-import type { DatasetBinding, RunSpec } from '../runner/types.ts';
+import type { DatasetBinding, RunSpec } from '../tracking/types.ts';
 import { InputError } from '../util/errors.ts';
 import { matchesPattern } from './glob.ts';
 import type { LoadedExperiment } from './load.ts';

@@ -15,6 +15,7 @@ export async function loadPlugins(files: readonly string[] = [], env = process.e
   for (const file of [...fromEnv, ...files]) {
     const path = resolve(file);
     if (!existsSync(path)) throw new InputError('plugin file not found', file);
+    if (/\.[cm]?ts$/.test(path)) await enableTypeScript();
     const module = (await import(pathToFileURL(path).href)) as { methods?: unknown; default?: unknown };
     const exported = module.methods ?? module.default;
     const methods: unknown[] = Array.isArray(exported) ? exported : [exported];
@@ -33,4 +34,16 @@ export async function loadPlugins(files: readonly string[] = [], env = process.e
     }
   }
   return added;
+}
+
+/**
+ * A TypeScript plugin needs a loader: the sources run under tsx already, the compiled CLI (dist/)
+ * registers tsx the first time it meets one.
+ */
+let typeScriptEnabled = import.meta.url.endsWith('.ts');
+async function enableTypeScript(): Promise<void> {
+  if (typeScriptEnabled) return;
+  const { register } = await import('tsx/esm/api');
+  register();
+  typeScriptEnabled = true;
 }

@@ -6,7 +6,7 @@
  * the one with the best mean dev F1 (headline protocol) wins; without dev scores, the one with the
  * most seeds, then the most recently finished. Every configuration is listed in the report.
  */
-import type { DatasetBinding, RunRecord } from '../runner/types.ts';
+import type { DatasetBinding, RunRecord } from '../tracking/types.ts';
 import { canonicalJson } from '../util/hash.ts';
 import type { SeedSummary } from './model-types.ts';
 import type { HeadlineProtocol } from './protocols.ts';

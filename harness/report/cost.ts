@@ -3,7 +3,7 @@
  * API usage (tokens, cost) where the method recorded it as summary metrics, and the hardware and
  * tfjs backend from each run's environment.
  */
-import type { RunRecord } from '../runner/types.ts';
+import type { RunRecord } from '../tracking/types.ts';
 import type { CostRow } from './model-types.ts';
 import { summarizeSeeds } from './seed-stats.ts';
 

@@ -6,8 +6,9 @@
  * (gold/test.jsonl, any dataset ref and limit already applied) beside its predictions
  * (predictions/test.jsonl), then score those two files inside the bundle.
  */
-import type { RunRecord } from '../runner/types.ts';
+
 import type { ArtifactRow } from '../tracking/store.ts';
+import type { RunRecord } from '../tracking/types.ts';
 import type { RunManifest } from './model-types.ts';
 
 /** The bundle folder the commands use. */

@@ -7,7 +7,7 @@ import type { ErrorAnalysis } from '../eval/error-analysis.ts';
 import type { ResampleUnit } from '../eval/resampling.ts';
 import type { PairedTestMethod } from '../eval/significance.ts';
 import type { Protocol } from '../experiments/schema.ts';
-import type { RunEnvironment, RunSpec, RunStatus } from '../runner/types.ts';
+import type { RunEnvironment, RunSpec, RunStatus } from '../tracking/types.ts';
 import type { HeadlineProtocol, TableScope } from './protocols.ts';
 
 /** Mean and sample standard deviation over seeds (sd undefined with one seed). */

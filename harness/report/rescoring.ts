@@ -5,8 +5,8 @@
  * explorer's columns (one run per row: the seed closest to the row's mean).
  */
 import type { PairedTestMethod } from '../eval/significance.ts';
-import type { RunRecord } from '../runner/types.ts';
 import type { RunStore } from '../tracking/store.ts';
+import type { RunRecord } from '../tracking/types.ts';
 import { type AnalysisCache, cacheKey } from './analysis-cache.ts';
 import { mergeErrorAnalyses } from './error-rows.ts';
 import { ExplorerBuilder } from './explorer-data.ts';

@@ -5,8 +5,8 @@
  * paper keep the order of published.yaml; rows without published numbers follow.
  */
 import type { MethodDescription } from '../methods/method.ts';
-import type { RunRecord } from '../runner/types.ts';
 import type { ExperimentRow, RunStore } from '../tracking/store.ts';
+import type { RunRecord } from '../tracking/types.ts';
 import {
   type Configuration,
   describeConfiguration,

@@ -21,8 +21,8 @@ import {
   type SentenceStats,
   STAT_COUNT,
 } from '../eval/sentence-stats.ts';
-import type { RunRecord } from '../runner/types.ts';
 import type { RunStore } from '../tracking/store.ts';
+import type { RunRecord } from '../tracking/types.ts';
 import { issueExamples } from './error-rows.ts';
 import { pct } from './format.ts';
 import type { IssueExample } from './model-types.ts';

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { loadDataset } from '../data/datasets.ts';
 import type { Sentence } from '../data/types.ts';
 import { type ResampleUnit, resamplingBlocks } from '../eval/resampling.ts';
-import { type DatasetBinding, datasetSource } from '../runner/types.ts';
+import { type DatasetBinding, datasetSource } from '../tracking/types.ts';
 import { describeError } from '../util/errors.ts';
 import { testSetId } from './configurations.ts';
 import type { TestSetInfo } from './model-types.ts';

@@ -14,11 +14,17 @@ import type {
 import { loadMethod } from '../methods/registry.ts';
 import { captureEnvironment } from '../tracking/environment.ts';
 import type { RunStore } from '../tracking/store.ts';
+import {
+  datasetSource,
+  type RunEnvironment,
+  type RunRecord,
+  type RunSpec,
+  type RunStatus,
+} from '../tracking/types.ts';
 import { describeError } from '../util/errors.ts';
 import { prefixMetrics } from './metric-names.ts';
 import { PredictionLog } from './prediction-log.ts';
 import { scoreSplit } from './score-split.ts';
-import { datasetSource, type RunEnvironment, type RunRecord, type RunSpec, type RunStatus } from './types.ts';
 import { checkPrediction } from './validate-prediction.ts';
 
 export interface RunOutcome {

@@ -4,8 +4,8 @@ import { loadDataset } from '../data/datasets.ts';
 import { writeSkillSpanJsonl } from '../data/write.ts';
 import { writePredictionJsonl } from '../predictions/write.ts';
 import type { RunStore } from '../tracking/store.ts';
+import { datasetSource, type RunRecord } from '../tracking/types.ts';
 import { InputError } from '../util/errors.ts';
-import { datasetSource, type RunRecord } from './types.ts';
 
 /**
  * Writes everything a reviewer needs to check a run without the store: the spec, the environment,

@@ -1,5 +1,5 @@
 import type { RunStore } from '../tracking/store.ts';
-import type { RunRecord } from './types.ts';
+import type { RunRecord } from '../tracking/types.ts';
 
 /** The JSON form of a run that `runs ls --format json` and `run --format json` print (a stable interface). */
 export interface RunSummaryJson {

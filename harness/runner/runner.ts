@@ -1,7 +1,7 @@
 import type { RunStore } from '../tracking/store.ts';
+import type { RunSpec } from '../tracking/types.ts';
 import { type ExecuteOptions, executeRun, type RunOutcome } from './execute-run.ts';
 import type { ProgressBoard } from './progress.ts';
-import type { RunSpec } from './types.ts';
 
 /** Executes one run (default: executeRun in this process; an executor may send it elsewhere, e.g. to Slurm). */
 export type RunExecutor = (spec: RunSpec, options: ExecuteOptions) => Promise<RunOutcome>;

@@ -15,13 +15,13 @@ import { loadPlugins } from '../methods/plugins.ts';
 import type { ReportFormat } from '../report/outputs.ts';
 import { mirrorRunIfConfigured } from '../tracking/mlflow/mirror.ts';
 import { StoreMlflowSource } from '../tracking/mlflow/store-source.ts';
-import { DEFAULT_STORE_PATH } from '../tracking/open-store.ts';
 import { RunStore } from '../tracking/store.ts';
+import { DEFAULT_STORE_PATH } from '../tracking/store-path.ts';
+import type { RunRecord } from '../tracking/types.ts';
 import { describeError } from '../util/errors.ts';
 import type { RunOutcome } from './execute-run.ts';
 import { ProgressBoard } from './progress.ts';
 import { type RunExecutor, runPlan } from './runner.ts';
-import type { RunRecord } from './types.ts';
 
 export interface SessionOptions extends PlanOptions {
   /** experiment files or folders */

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
-import type { RunEnvironment } from '../runner/types.ts';
 import { sha256File } from '../util/hash.ts';
 import { PROJECT_ROOT, projectPath } from '../util/paths.ts';
+import type { RunEnvironment } from './types.ts';
 
 /** Packages whose versions change what a run computes or how it is recorded. */
 const RECORDED_PACKAGES = [

@@ -2,9 +2,6 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../util/errors.ts';
 import { RunStore } from './store.ts';
 
-/** Where the tracking store lives unless told otherwise (`--store`, `store:` of the session). */
-export const DEFAULT_STORE_PATH = '.skillbench/runs.db';
-
 /** Opens the store for what only reads it: a missing file is the user's mistake, not an empty store. */
 export function openExistingStore(path: string): RunStore {
   if (path !== ':memory:' && !existsSync(path)) {

@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Prediction } from '../data/types.ts';
-import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from '../runner/types.ts';
 import { sha256File } from '../util/hash.ts';
 import { LATEST_MIGRATION, migrate } from './migrations.ts';
+import type { RunEnvironment, RunRecord, RunSpec, RunStatus } from './types.ts';
 
 export interface ExperimentInfo {
   name: string;

@@ -2,54 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { registerBuiltinMethods } from '../../baselines/index.ts';
-import { loadDataset } from '../../harness/data/datasets.ts';
-import { getMethod, loadMethods, registerMethod } from '../../harness/methods/registry.ts';
+import { loadMethods } from '../../harness/methods/registry.ts';
 import { executeRun } from '../../harness/runner/execute-run.ts';
-import { ProgressBoard } from '../../harness/runner/progress.ts';
-import type { RunSpec } from '../../harness/runner/types.ts';
-import { RunStore } from '../../harness/tracking/store.ts';
 import { methods } from '../fixtures/plugins/test-methods.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { makeSpec, registerOnce, runnerSetup as setup } from '../helpers/runner.ts';
 
 registerBuiltinMethods();
-for (const method of methods) if (!getMethod(method.name)) registerMethod(method);
+registerOnce(methods);
 await loadMethods(['lexicon', 'import']);
-
-const binding = (split: 'train' | 'dev' | 'test', limit: number) => ({
-  ref: `skillspan:${split}`,
-  hash: loadDataset(`skillspan:${split}`).hash,
-  limit,
-});
-
-function makeSpec(method: string, params: Record<string, unknown>, key: string): RunSpec {
-  return {
-    key,
-    experiment: `exp-${method}`,
-    file: 'experiments/test.yaml',
-    method,
-    methodVersion: '1',
-    params: getMethod(method)!.params.parse(params) as Record<string, unknown>,
-    sweepPoint: {},
-    seed: 1,
-    dataset: { train: binding('train', 300), dev: binding('dev', 120), test: binding('test', 150) },
-    tags: [],
-  };
-}
-
-function setup(t: Parameters<typeof tempDir>[0]) {
-  const dir = tempDir(t);
-  const store = new RunStore(join(dir, 'runs.db'));
-  t.teardown(() => store.close());
-  const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
-  const board = new ProgressBoard(sink, { tty: false });
-  const options = (signal = new AbortController().signal) => ({
-    store,
-    signal,
-    progress: board.line('test'),
-    log: () => {},
-  });
-  return { dir, store, options };
-}
 
 test('a run trains, predicts dev and test, scores every protocol and records it all', async (t) => {
   const { store, options } = setup(t);

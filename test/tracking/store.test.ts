@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
-import type { RunSpec } from '../../harness/runner/types.ts';
 import { MIGRATIONS } from '../../harness/tracking/migrations.ts';
 import { RunStore } from '../../harness/tracking/store.ts';
+import type { RunSpec } from '../../harness/tracking/types.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const spec = (key: string, experiment = 'exp'): RunSpec => ({

@@ -1,6 +1,6 @@
 import { parseBertConfig } from '../bert/config.ts';
 import { BertTokenModel } from '../bert/model.ts';
-import type { ForwardModel } from './forward-model.ts';
+import type { ForwardModel } from './types.ts';
 
 /** Heads whose logits `model forward` reports; any other BERT architecture yields the hidden state only. */
 const TOKEN_CLASSIFIERS = ['BertForTokenClassification'];

@@ -1,6 +1,6 @@
 import { parseDebertaConfig } from '../deberta/config.ts';
 import { DebertaModel } from '../deberta/model.ts';
-import type { ForwardModel } from './forward-model.ts';
+import type { ForwardModel } from './types.ts';
 
 /** A deberta-v2 folder (DeBERTa-v2/v3, mDeBERTa) for `model forward`: the last hidden state. */
 export function loadDebertaForward(dir: string, raw: Record<string, unknown>): ForwardModel {

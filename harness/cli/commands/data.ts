@@ -3,6 +3,7 @@ import { SKILLSPAN_SPLITS } from '../../data/datasets.ts';
 import { LABELS } from '../../data/types.ts';
 import { type SplitStats, type StatsBlock, splitStats } from '../../eval/dataset-stats.ts';
 import { formatTable } from '../../util/table.ts';
+import type { CommandBody } from './index.ts';
 
 interface StatsArgs {
   split?: string[];
@@ -68,9 +69,7 @@ const stats: CommandModule<object, StatsArgs> = {
 };
 
 /** `skillbench data <command>`: facts about datasets. */
-export const dataCommand: CommandModule<object, object> = {
-  command: 'data <command>',
-  describe: 'dataset tools (stats)',
+export const dataCommand: CommandBody<object, object> = {
   builder: (yargs) => yargs.command(stats).demandCommand(1, 'Name a data command (stats).'),
   handler: () => {},
 };

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { syncStoreToMlflow } from '../../tracking/mlflow/sync-store.ts';
 import type { StoreArgs } from '../options.ts';
+import type { CommandBody } from './index.ts';
 
 /** `skillbench mlflow sync [--experiment E]`: mirror the store to MLFLOW_TRACKING_URI. */
 
@@ -21,9 +22,7 @@ const syncCommand: CommandModule<StoreArgs, MlflowSyncArgs> = {
   },
 };
 
-export const mlflowCommand: CommandModule<StoreArgs, StoreArgs> = {
-  command: 'mlflow <command>',
-  describe: 'mirror the tracking store to an MLflow server (MLFLOW_TRACKING_URI, docs/mlflow.md)',
+export const mlflowCommand: CommandBody<StoreArgs, StoreArgs> = {
   builder: (yargs: Argv<StoreArgs>) =>
     yargs.command(syncCommand).demandCommand(1, 'Name an mlflow command (sync).'),
   handler: () => {},

@@ -5,6 +5,7 @@ import { BACKEND_CHOICES, type BackendChoice, useBackend } from '../../../baseli
 import { readJsonFile } from '../../../baselines/neural/hf/checkpoint.ts';
 import { parseForwardInput, runForward } from '../../../baselines/neural/models/forward-io.ts';
 import { loadForwardModel } from '../../../baselines/neural/models/registry.ts';
+import type { CommandBody } from './index.ts';
 
 interface ForwardArgs {
   model: string;
@@ -49,9 +50,7 @@ const forwardCommand: CommandModule<object, ForwardArgs> = {
   },
 };
 
-export const modelCommand: CommandModule<object, object> = {
-  command: 'model <action>',
-  describe: 'tools for checkpoints (forward)',
+export const modelCommand: CommandBody<object, object> = {
   builder: (yargs) => yargs.command(forwardCommand).demandCommand(1, 'Name an action: forward.'),
   handler: () => {},
 };

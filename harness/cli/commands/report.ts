@@ -1,4 +1,4 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { RESAMPLE_UNITS, type ResampleUnit } from '../../eval/resampling.ts';
 import { bytes } from '../../report/format.ts';
 import type { CellContent } from '../../report/leaderboard-table.ts';
@@ -6,6 +6,7 @@ import { HEADLINE_PROTOCOLS, type HeadlineProtocol } from '../../report/protocol
 import { REPORT_FORMATS, type ReportFormat, writeReportFile } from '../../report/write-report.ts';
 import { InputError } from '../../util/errors.ts';
 import type { StoreArgs } from '../options.ts';
+import type { CommandBody } from './index.ts';
 
 interface ReportArgs extends StoreArgs {
   out?: string;
@@ -28,9 +29,7 @@ function nonNegativeInteger(value: number, flag: string): number {
 }
 
 /** `skillbench report`: the store as one self-contained HTML report, or the leaderboard as Markdown / LaTeX. */
-export const reportCommand: CommandModule<StoreArgs, ReportArgs> = {
-  command: 'report',
-  describe: 'write the report: one self-contained HTML file, or the leaderboard as Markdown or LaTeX',
+export const reportCommand: CommandBody<StoreArgs, ReportArgs> = {
   builder: (yargs) =>
     yargs
       .option('out', {

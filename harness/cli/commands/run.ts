@@ -1,4 +1,4 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { formatProblem } from '../../experiments/problems.ts';
 import { DEFAULT_OUTPUTS } from '../../report/outputs.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
@@ -6,6 +6,7 @@ import { type PlannedState, runExperiments } from '../../runner/session.ts';
 import { formatRunSummary } from '../../runner/summary-table.ts';
 import { RunStore } from '../../tracking/store.ts';
 import type { StoreArgs } from '../options.ts';
+import type { CommandBody } from './index.ts';
 
 export interface RunArgs extends StoreArgs {
   files: string[];
@@ -23,9 +24,7 @@ export interface RunArgs extends StoreArgs {
 
 export const DEFAULT_EXPERIMENTS = 'experiments/table2';
 
-export const runCommand: CommandModule<StoreArgs, RunArgs> = {
-  command: 'run [files..]',
-  describe: 'run experiment files (a finished run with the same key is reused, an unfinished one resumes)',
+export const runCommand: CommandBody<StoreArgs, RunArgs> = {
   builder: (yargs) =>
     yargs
       .positional('files', {

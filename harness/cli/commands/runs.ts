@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { exportRunBundle } from '../../runner/export-bundle.ts';
 import { runSummaryJson } from '../../runner/run-summary.ts';
-import type { RunStatus } from '../../runner/types.ts';
 import { openExistingStore } from '../../tracking/open-store.ts';
+import type { RunStatus } from '../../tracking/types.ts';
 import { InputError } from '../../util/errors.ts';
 import { formatTable, percent } from '../../util/table.ts';
 import type { StoreArgs } from '../options.ts';
 import { parseRunId } from '../store-access.ts';
+import type { CommandBody } from './index.ts';
 
 const STATUSES: RunStatus[] = ['pending', 'running', 'finished', 'failed', 'skipped', 'interrupted'];
 
@@ -182,9 +183,7 @@ const exportCommand: CommandModule<StoreArgs, IdArgs & { out: string }> = {
   },
 };
 
-export const runsCommand: CommandModule<StoreArgs, StoreArgs> = {
-  command: 'runs',
-  describe: 'inspect the tracking store: ls, show, rm, export',
+export const runsCommand: CommandBody<StoreArgs, StoreArgs> = {
   builder: (yargs) =>
     yargs
       .command(ls)

@@ -1,8 +1,9 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { RESAMPLE_UNITS, type ResampleUnit } from '../../eval/resampling.ts';
 import { scoreFiles } from '../../eval/score-files.ts';
 import { formatScoreTable } from '../../eval/score-table.ts';
 import { InputError } from '../../util/errors.ts';
+import type { CommandBody } from './index.ts';
 
 interface ScoreArgs {
   gold: string;
@@ -21,9 +22,7 @@ function nonNegativeInteger(value: number, flag: string): number {
 }
 
 /** `skillbench score`: all three protocols of a prediction file, as a table or one JSON object. */
-export const scoreCommand: CommandModule<object, ScoreArgs> = {
-  command: 'score',
-  describe: 'score a prediction file with nervaluate, nereval and set F1 (per label, per source)',
+export const scoreCommand: CommandBody<object, ScoreArgs> = {
   builder: (yargs) =>
     yargs
       .option('gold', {

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { readJsonFile } from '../../../baselines/neural/hf/checkpoint.ts';
 import { loadTokenizer } from '../../../baselines/neural/tokenizers/load.ts';
 import { InputError } from '../../util/errors.ts';
+import type { CommandBody } from './index.ts';
 
 interface TokenizeArgs {
   tokenizer: string;
@@ -20,9 +21,7 @@ const inputSchema = z.object({ words: z.array(z.array(z.string())) });
  * ({"words": [["w1", ...], ...]}) with a folder's WordPiece tokenizer and writes
  * {"encodings": [{"ids", "tokens", "word_ids"}]} (word_ids null for [CLS] / [SEP]).
  */
-export const tokenizeCommand: CommandModule<object, TokenizeArgs> = {
-  command: 'tokenize',
-  describe: 'encode pre-split sentences with a tokenizer folder (ids, tokens, word_ids)',
+export const tokenizeCommand: CommandBody<object, TokenizeArgs> = {
   builder: (yargs) =>
     yargs
       .option('tokenizer', {

@@ -1,9 +1,10 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { registerBuiltinMethods } from '../../../baselines/index.ts';
 import { loadExperiments } from '../../experiments/load.ts';
 import { countProblems, formatProblem } from '../../experiments/problems.ts';
 import { formatSummary, planEveryProfile } from '../../experiments/summary.ts';
 import { loadPlugins } from '../../methods/plugins.ts';
+import type { CommandBody } from './index.ts';
 
 interface ValidateArgs {
   paths: string[];
@@ -15,9 +16,7 @@ interface ValidateArgs {
  * `skillbench validate FILE|DIR...`: every problem in the experiment files, each with file, line,
  * column and key path; exit 2 when there is an error, else a summary of what would run.
  */
-export const validateCommand: CommandModule<object, ValidateArgs> = {
-  command: 'validate <paths..>',
-  describe: 'check experiment files and show the runs they expand to',
+export const validateCommand: CommandBody<object, ValidateArgs> = {
   builder: (yargs) =>
     yargs
       .positional('paths', {

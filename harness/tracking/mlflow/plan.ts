@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../runner/types.ts';
+import type { RunStatus } from '../types.ts';
 import { invalidArtifactPathReason } from './artifacts.ts';
 import { invalidKeyReason, invalidMetricReason, type MlflowLimits, truncateValue } from './limits.ts';
 import { metricIdentity, type SentState, type SourceArtifact, type SourceRun } from './source.ts';

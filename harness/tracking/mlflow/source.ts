@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../runner/types.ts';
+import type { RunStatus } from '../types.ts';
 
 /**
  * What the MLflow mirror needs from the local tracking store, and nothing more. The SQLite store

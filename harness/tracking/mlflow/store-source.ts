@@ -1,5 +1,5 @@
-import type { RunRecord } from '../../runner/types.ts';
 import type { RunStore } from '../store.ts';
+import type { RunRecord } from '../types.ts';
 import type { MlflowRunMapping, MlflowSource, SentState, SourceRun, SourceRunFilter } from './source.ts';
 
 /**
