@@ -13,6 +13,7 @@ export const BUILTIN_METHODS: Readonly<Record<string, MethodLoader>> = {
   'bert-tagger': async () => (await import('./bert-tagger/method.ts')).bertTaggerMethod,
   'skill-llm': async () => (await import('./skill-llm/method.ts')).skillLlmMethod,
   'llm-prompt': async () => (await import('./llm-prompt/method.ts')).llmPromptMethod,
+  gliner: async () => (await import('./gliner/method.ts')).glinerMethod,
 };
 
 let registered = false;

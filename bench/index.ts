@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- scoring report neural startup slurm]`: every benchmark but the opt-in ones
- * (slurm), or the ones named. Each prints its
+ * `npm run bench [-- scoring report neural deberta gliner startup llm skill-llm slurm]`: every
+ * benchmark but the opt-in ones (slurm), or the ones named. Each prints its
  * numbers with the target and, where a baseline exists, the ratio to it measured in the same run
  * or recorded with how it was measured. The exit code is 1 when a target is missed.
  */
+import { runDebertaBench } from './deberta.ts';
+import { runGlinerBench } from './gliner.ts';
 import { runLlmBench } from './llm.ts';
 import { runNeuralBench } from './neural.ts';
 import { runReportBench } from './report.ts';
@@ -16,6 +18,8 @@ const BENCHES: Record<string, () => Promise<{ pass?: boolean }[]> | { pass?: boo
   scoring: () => runScoringBench(),
   report: () => runReportBench(),
   neural: () => runNeuralBench(),
+  deberta: () => runDebertaBench(),
+  gliner: () => runGlinerBench(),
   'skill-llm': () => runSkillLlmBench(),
   startup: () => runStartupBench(),
   llm: () => runLlmBench(),

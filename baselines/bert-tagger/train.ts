@@ -7,6 +7,7 @@ import { canonicalJson, sha256 } from '../../harness/util/hash.ts';
 import { useBackend } from '../neural/backend/choose.ts';
 import { Rng } from '../neural/rng.ts';
 import { AdamW } from '../neural/train/adamw.ts';
+import { readProgress, restoreCheckpoint, saveCheckpoint } from '../neural/train/checkpoint.ts';
 import { learningRate } from '../neural/train/schedule.ts';
 import { trainStep } from '../neural/train/step.ts';
 import { bucketBatches } from './batches.ts';
@@ -15,7 +16,7 @@ import type { TaggerParams } from './params.ts';
 import { predictSentences } from './predict.ts';
 import { buildTagger, type EncoderSource, encoderSource } from './setup.ts';
 import { BertTagger } from './tagger-model.ts';
-import { readProgress, restoreCheckpoint, saveCheckpoint, type TrainingProgress } from './training-state.ts';
+import type { TrainingProgress } from './training-state.ts';
 
 export const MODEL_DIR = 'model';
 
@@ -49,7 +50,7 @@ export async function trainTagger(ctx: TrainContext<TaggerParams>): Promise<Bert
     weightDecay: params.weight_decay,
   });
   const fingerprint = trainingFingerprint(params, ctx.seed, train.length, source);
-  let progress = readProgress(ctx.artifactDir);
+  let progress = readProgress<TrainingProgress>(ctx.artifactDir);
   if (progress) {
     if (progress.fingerprint !== fingerprint) {
       throw new Error(

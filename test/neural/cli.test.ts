@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { projectPath } from '../../harness/util/paths.ts';
 import { expectedOutputs } from './bert-parity.ts';
+import { DEBERTA_FIXTURE, debertaExpected } from './deberta-parity.ts';
 import { maxAbsDiff } from './gradcheck.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
@@ -59,19 +60,43 @@ test('model forward refuses ragged input and unsupported architectures with exit
   t.is(ragged.status, 2);
   t.regex(ragged.stderr, /ragged\.json: input_ids\[1\] has 2 values; every row needs 3/);
   writeFileSync(join(dir, 'ok.json'), JSON.stringify({ input_ids: [[2, 5, 3]] }));
-  const deberta = projectPath('fixtures/hf-reference/deberta-v3-tiny-random');
+  const llama = projectPath('fixtures/hf-reference/llama-tiny-random');
   const unsupported = cli(
     'model',
     'forward',
     '--model',
-    deberta,
+    llama,
     '--input',
     join(dir, 'ok.json'),
     '--out',
     join(dir, 'x.json'),
   );
   t.is(unsupported.status, 2);
-  t.regex(unsupported.stderr, /model_type "deberta-v2" is not supported yet/);
+  t.regex(unsupported.stderr, /model_type "llama" is not supported yet/);
+});
+
+test('model forward runs a deberta-v2 folder: last_hidden_state equal to transformers', (t) => {
+  const expected = debertaExpected();
+  writeFileSync(join(dir, 'deberta-in.json'), JSON.stringify(expected.inputs));
+  const out = join(dir, 'deberta-out.json');
+  const run = cli(
+    'model',
+    'forward',
+    '--model',
+    DEBERTA_FIXTURE,
+    '--input',
+    join(dir, 'deberta-in.json'),
+    '--out',
+    out,
+    '--backend',
+    'wasm',
+  );
+  t.is(run.status, 0, run.stderr);
+  t.regex(run.stderr, /deberta-v2 DebertaV2Model \(2 layers, hidden 64\) on wasm/);
+  const output = JSON.parse(readFileSync(out, 'utf8'));
+  t.is(output.logits, undefined);
+  t.deepEqual(output.last_hidden_state.shape, [48, 63, 64]);
+  t.true(maxAbsDiff(output.last_hidden_state.data, expected.last_hidden) < 1e-4);
 });
 
 test('tokenize writes ids, tokens and word_ids (null for specials)', (t) => {

@@ -25,3 +25,15 @@ test('linear warmup then decay to zero; constant is constant', (t) => {
   );
   t.is(learningRate(7, { name: 'constant', peak: 3, totalSteps: 10 }), 3);
 });
+
+test('transformers-linear: first step at 0, warmup over ceil(10%) steps, then linear to 0 (GLiNER: 400 steps)', (t) => {
+  const at = (step: number) =>
+    learningRate(step, { name: 'transformers-linear', peak: 1, totalSteps: 400, warmup: 0.1 });
+  t.is(at(0), 0);
+  t.is(at(20), 0.5);
+  t.is(at(40), 1);
+  t.is(at(220), 0.5);
+  t.is(at(399), 1 / 360);
+  t.is(learningRate(0, { name: 'transformers-linear', peak: 1, totalSteps: 5, warmup: 0.1 }), 0);
+  t.is(learningRate(1, { name: 'transformers-linear', peak: 1, totalSteps: 5, warmup: 0.1 }), 1);
+});

@@ -9,6 +9,7 @@ import { ATTENTION_KERNELS } from '../../baselines/neural/backend/webgpu-attenti
 import { createBenchStep } from '../../bench/neural-setup.ts';
 import { loadDataset } from '../../harness/data/datasets.ts';
 import { fakeTrainContext, predictContext } from '../bert-tagger/context.ts';
+import { checkDebertaParity } from './deberta-parity.ts';
 
 // Needs a WebGPU adapter. Without a GPU, Mesa's llvmpipe serves as one (a software GPU through
 // Dawn's OpenGL backend in compatibility mode; Debian: apt-get install libegl1 libegl-mesa0
@@ -102,4 +103,9 @@ maybe(
     });
     t.deepEqual(gpu.predicted.sort(), test.map((s) => s.id).sort());
   },
+);
+
+maybe(
+  'deberta-v3-tiny-random on webgpu: last hidden state equals transformers within 1e-4 (4 sentences)',
+  (t) => checkDebertaParity(t, 'webgpu', 4),
 );

@@ -4,11 +4,12 @@ import { addBroadcast } from '../ops/broadcast-add.ts';
 import { dropout } from '../ops/dropout.ts';
 import { gatherRows } from '../ops/gather-rows.ts';
 import { activation } from '../ops/gelu.ts';
-import { layerNorm, residualLayerNorm } from '../ops/layer-norm.ts';
+import { layerNorm } from '../ops/layer-norm.ts';
 import { linear } from '../ops/linear.ts';
+import { type Params, paramGetter } from '../params.ts';
 import type { Rng } from '../rng.ts';
+import { attentionOutputAndFeedForward } from '../transformer-layer.ts';
 import type { BertConfig } from './config.ts';
-import type { Params } from './params.ts';
 
 export interface EncoderInputs {
   /** [B, T] int32 */
@@ -34,11 +35,7 @@ export function bertEncode(
   rng?: Rng,
   prefix = 'bert.',
 ): tf.Tensor3D {
-  const p = (name: string) => {
-    const tensor = params.get(prefix + name);
-    if (!tensor) throw new Error(`BERT parameter ${prefix}${name} is missing`);
-    return tensor;
-  };
+  const p = paramGetter(params, prefix, 'BERT');
   const [batch, length] = inputs.inputIds.shape;
   if (length > config.max_position_embeddings) {
     throw new Error(
@@ -47,8 +44,12 @@ export function bertEncode(
   }
   const d = config.hidden_size;
   const heads = config.num_attention_heads;
-  const act = activation(config.hidden_act);
   const hiddenDrop = config.hidden_dropout_prob;
+  const tail = {
+    eps: config.layer_norm_eps,
+    activation: activation(config.hidden_act),
+    hiddenDropout: hiddenDrop,
+  };
   const rows = batch * length;
 
   // Embeddings: word + absolute position + token type, then LayerNorm and dropout.
@@ -80,25 +81,7 @@ export function bertEncode(
       config.attention_probs_dropout_prob,
       rng,
     );
-    x = residualLayerNorm(
-      linear(context, p(`${l}attention.output.dense.weight`), p(`${l}attention.output.dense.bias`)),
-      x,
-      p(`${l}attention.output.LayerNorm.weight`),
-      p(`${l}attention.output.LayerNorm.bias`),
-      config.layer_norm_eps,
-      hiddenDrop,
-      rng,
-    );
-    const inner = act(linear(x, p(`${l}intermediate.dense.weight`), p(`${l}intermediate.dense.bias`)));
-    x = residualLayerNorm(
-      linear(inner, p(`${l}output.dense.weight`), p(`${l}output.dense.bias`)),
-      x,
-      p(`${l}output.LayerNorm.weight`),
-      p(`${l}output.LayerNorm.bias`),
-      config.layer_norm_eps,
-      hiddenDrop,
-      rng,
-    );
+    x = attentionOutputAndFeedForward(context, x, p, l, tail, rng);
   }
   return tf.reshape(x, [batch, length, d]) as tf.Tensor3D;
 }

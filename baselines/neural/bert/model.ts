@@ -2,19 +2,18 @@ import type * as tf from '@tensorflow/tfjs';
 import { type BindOptions, bindWeights } from '../hf/bind-weights.ts';
 import { readCheckpointWeights, readModelConfig, writeCheckpoint } from '../hf/checkpoint.ts';
 import { linear } from '../ops/linear.ts';
-import type { Rng } from '../rng.ts';
-import { type BertConfig, parseBertConfig } from './config.ts';
-import { bertEncode, type EncoderInputs } from './encoder.ts';
 import {
-  bertEncoderSpecs,
-  classifierSpecs,
   fileTensors,
   initParams,
   type ParamSpec,
   type Params,
   paramsFromTensors,
   tensorsFromParams,
-} from './params.ts';
+} from '../params.ts';
+import type { Rng } from '../rng.ts';
+import { type BertConfig, parseBertConfig } from './config.ts';
+import { bertEncode, type EncoderInputs } from './encoder.ts';
+import { bertEncoderSpecs, classifierSpecs } from './params.ts';
 
 /** Old TF-converted checkpoints spell LayerNorm's parameters gamma / beta. */
 function modernName(name: string): string {

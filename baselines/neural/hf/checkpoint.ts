@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError } from '../../../harness/util/errors.ts';
 import { type RawTensor, readSafetensorsFile, writeSafetensorsFile } from './safetensors.ts';
+import { readTorchCheckpoint } from './torch-bin.ts';
 
 /**
  * A Hugging Face model folder: config.json plus model.safetensors, or a sharded
@@ -28,24 +29,42 @@ export function readModelConfig(dir: string): Record<string, unknown> {
   return config as Record<string, unknown>;
 }
 
-/** Every tensor of the checkpoint in dir (one file or all shards), by name. */
+export const TORCH_WEIGHTS_FILE = 'pytorch_model.bin';
+export const TORCH_WEIGHTS_INDEX_FILE = 'pytorch_model.bin.index.json';
+
+/**
+ * Every tensor of the checkpoint in dir, by name: model.safetensors, sharded safetensors
+ * (model.safetensors.index.json), else PyTorch's pytorch_model.bin (or its shards), read by the
+ * restricted reader of torch-bin.ts.
+ */
 export function readCheckpointWeights(dir: string): Map<string, RawTensor> {
   const single = join(dir, WEIGHTS_FILE);
   if (existsSync(single)) return readSafetensorsFile(single).tensors;
-  const indexPath = join(dir, WEIGHTS_INDEX_FILE);
-  if (!existsSync(indexPath)) {
-    const hint = existsSync(join(dir, 'pytorch_model.bin'))
-      ? ' (only pytorch_model.bin is there: convert it with transformers, `model.save_pretrained(dir, safe_serialization=True)`)'
-      : '';
-    throw new InputError(`no ${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}${hint}`, dir);
+  if (existsSync(join(dir, WEIGHTS_INDEX_FILE))) {
+    return readShards(join(dir, WEIGHTS_INDEX_FILE), (file) => readSafetensorsFile(file).tensors);
   }
+  if (existsSync(join(dir, TORCH_WEIGHTS_FILE))) return readTorchCheckpoint(join(dir, TORCH_WEIGHTS_FILE));
+  if (existsSync(join(dir, TORCH_WEIGHTS_INDEX_FILE))) {
+    return readShards(join(dir, TORCH_WEIGHTS_INDEX_FILE), readTorchCheckpoint);
+  }
+  throw new InputError(
+    `no ${WEIGHTS_FILE}, ${WEIGHTS_INDEX_FILE}, ${TORCH_WEIGHTS_FILE} or ${TORCH_WEIGHTS_INDEX_FILE}`,
+    dir,
+  );
+}
+
+/** The tensors of a sharded checkpoint whose index's weight_map names the file of every tensor. */
+function readShards(
+  indexPath: string,
+  read: (file: string) => Map<string, RawTensor>,
+): Map<string, RawTensor> {
   const index = readJsonFile(indexPath) as { weight_map?: Record<string, string> };
   if (!index.weight_map || typeof index.weight_map !== 'object') {
     throw new InputError('has no weight_map', indexPath);
   }
   const tensors = new Map<string, RawTensor>();
   for (const shard of new Set(Object.values(index.weight_map))) {
-    for (const [name, tensor] of readSafetensorsFile(join(dir, shard)).tensors) {
+    for (const [name, tensor] of read(join(dirname(indexPath), shard))) {
       if (index.weight_map[name] !== shard) {
         throw new InputError(`tensor "${name}" is in ${shard} but the index maps it elsewhere`, indexPath);
       }

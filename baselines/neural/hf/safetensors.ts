@@ -19,7 +19,7 @@ interface HeaderEntry {
   data_offsets: [number, number];
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = {
+export const BYTES_PER_ELEMENT: Record<string, number> = {
   F64: 8,
   F32: 4,
   F16: 2,
@@ -65,12 +65,18 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Safetensors {
     if (end - begin !== size * width || dataStart + end > bytes.byteLength) {
       throw new InputError(`tensor "${name}" has a byte range that does not match its shape`, file);
     }
-    tensors.set(name, { shape, dtype, data: decode(bytes, dataStart + begin, size, dtype) });
+    tensors.set(name, { shape, dtype, data: decodeTensorData(bytes, dataStart + begin, size, dtype) });
   }
   return { tensors, metadata };
 }
 
-function decode(bytes: Uint8Array, offset: number, size: number, dtype: string): Float32Array | Int32Array {
+/** size little-endian values of dtype from bytes at offset, as float32 (floats) or int32 (integers, bools). */
+export function decodeTensorData(
+  bytes: Uint8Array,
+  offset: number,
+  size: number,
+  dtype: string,
+): Float32Array | Int32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, size * BYTES_PER_ELEMENT[dtype]);
   switch (dtype) {
     case 'F32': {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { InputError } from '../../../harness/util/errors.ts';
-import type { ForwardModel, ForwardOutputs } from './registry.ts';
+import type { ForwardModel, ForwardOutputs } from './types.ts';
 
 /** `model forward`'s input file: {"input_ids": [[...]], "attention_mask": [[...]], "token_type_ids"?: [[...]]}. */
 const matrix = z.array(z.array(z.number().int().min(0))).min(1);

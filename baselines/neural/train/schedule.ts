@@ -6,9 +6,12 @@
  *   from peak/ratio to peak, then a linear fall back to peak/ratio.
  * - linear: warmup from 0 to peak over `warmup` of the steps, then linear decay to 0
  *   (transformers' get_linear_schedule_with_warmup).
+ * - transformers-linear: get_linear_schedule_with_warmup exactly as the Trainer steps it: warmup
+ *   over ceil(warmup * total) steps, the first optimizer step at rate 0 (step/warmup), then
+ *   linear decay to 0 (GLiNER's fine-tuning).
  * - constant.
  */
-export type ScheduleName = 'slanted-triangular' | 'linear' | 'constant';
+export type ScheduleName = 'slanted-triangular' | 'linear' | 'transformers-linear' | 'constant';
 
 export interface ScheduleOptions {
   name: ScheduleName;
@@ -30,6 +33,11 @@ export function learningRate(step: number, options: ScheduleOptions): number {
     case 'linear': {
       const warmupSteps = Math.floor(totalSteps * (options.warmup ?? 0.1));
       if (step < warmupSteps) return (peak * (step + 1)) / warmupSteps;
+      return peak * Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
+    }
+    case 'transformers-linear': {
+      const warmupSteps = Math.ceil(totalSteps * (options.warmup ?? 0));
+      if (step < warmupSteps) return (peak * step) / warmupSteps;
       return peak * Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
     }
     case 'slanted-triangular': {

@@ -81,6 +81,11 @@ export const COMMANDS: readonly CommandEntry[] = [
       'run one run of a work directory: what each Slurm array task runs (writes its journal, not the store)',
     load: async () => (await import('./worker.ts')).workerCommand as CommandBody,
   },
+  {
+    command: 'gliner <action>',
+    describe: 'GLiNER span models (predict: batch_predict_entities on a local GLiNER folder)',
+    load: async () => (await import('./gliner.ts')).glinerCommand as CommandBody,
+  },
 ];
 
 /** Global options that take a value (so that `--store x.db runs ls` finds `runs`). */

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { readJsonFile } from '../../../baselines/neural/hf/checkpoint.ts';
-import { loadBertTokenizer } from '../../../baselines/neural/tokenizers/load.ts';
+import { loadTokenizer } from '../../../baselines/neural/tokenizers/load.ts';
 import { InputError } from '../../util/errors.ts';
 import type { CommandBody } from './index.ts';
 
@@ -27,7 +27,7 @@ export const tokenizeCommand: CommandBody<object, TokenizeArgs> = {
       .option('tokenizer', {
         type: 'string',
         demandOption: true,
-        describe: 'folder with tokenizer.json or vocab.txt',
+        describe: 'folder with tokenizer.json, spm.model (SentencePiece Unigram, DeBERTa-v3) or vocab.txt',
       })
       .option('input', { type: 'string', demandOption: true, describe: 'JSON {"words": [["w1", ...], ...]}' })
       .option('out', { type: 'string', demandOption: true, describe: 'where to write the encodings (JSON)' })
@@ -36,7 +36,7 @@ export const tokenizeCommand: CommandBody<object, TokenizeArgs> = {
         describe: 'truncate to this many tokens, [CLS] and [SEP] included',
       }) as Argv<TokenizeArgs>,
   handler: (args) => {
-    const tokenizer = loadBertTokenizer(args.tokenizer);
+    const tokenizer = loadTokenizer(args.tokenizer);
     const parsed = inputSchema.safeParse(readJsonFile(args.input));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { CHECKPOINT_DIR, readProgress } from '../../baselines/bert-tagger/training-state.ts';
+import { CHECKPOINT_DIR, readProgress } from '../../baselines/neural/train/checkpoint.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /** A checkpoint folder at `step`; `whole: false` is one a kill cut short (progress.json comes last). */
@@ -46,7 +46,7 @@ for (const [moment, folders, step] of moments) {
   test(`a kill ${moment} resumes from a whole checkpoint`, (t) => {
     const dir = tempDir(t);
     for (const [suffix, at, whole] of folders) folder(dir, suffix, at, whole);
-    t.is(readProgress(dir)?.step, step);
+    t.is(readProgress<{ optimizerStep: number; step?: number }>(dir)?.step, step);
     t.false(existsSync(join(dir, `${CHECKPOINT_DIR}.tmp`)));
     t.false(existsSync(join(dir, `${CHECKPOINT_DIR}.old`)));
   });
