@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { readSubsetFile } from '../data/dataset-view.ts';
 import { loadDataset } from '../data/datasets.ts';
 import type { AnyMethod } from '../methods/method.ts';
+import type { ExperimentInfo } from '../tracking/store.ts';
 import type { DatasetBinding, RunSpec } from '../tracking/types.ts';
 import { InputError } from '../util/errors.ts';
 import { matchesPattern } from './glob.ts';
@@ -59,6 +60,12 @@ export interface PlannedExperiment {
   /** what each run asks a cluster for (profile merged over experiment); not part of run keys */
   resources: Resources;
   runs: PlannedRun[];
+}
+
+/** What the store keeps of a planned experiment (the session and the Slurm tickets record the same). */
+export function experimentInfo(experiment: PlannedExperiment): ExperimentInfo {
+  const { name, description, method, file, published, tags } = experiment;
+  return { name, description, method, file, published, tags };
 }
 
 export interface Plan {

@@ -1,6 +1,7 @@
 import type { RunStore } from '../tracking/store.ts';
 import type { RunSpec } from '../tracking/types.ts';
 import { describeError } from '../util/errors.ts';
+import { pause } from '../util/pause.ts';
 import { type ExecuteOptions, executeRun, type RunOutcome } from './execute-run.ts';
 import type { ProgressBoard } from './progress.ts';
 
@@ -44,7 +45,7 @@ export async function runPlan(specs: readonly RunSpec[], options: RunPlanOptions
           waitingNoted = true;
           options.board.print(`note: waiting for ${held.length} run(s) that other processes are executing`);
         }
-        await sleep(HELD_RUN_POLL_MS, options.signal);
+        await pause(HELD_RUN_POLL_MS, options.signal);
         queue.push(...held.splice(0));
         continue;
       }
@@ -93,18 +94,6 @@ async function executeSafely(
     if (!run) throw error;
     return { spec, run, status: 'failed', cached: false, message };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 export function describeSweepPoint(point: Record<string, unknown>): string {

@@ -11,7 +11,13 @@ import { registerBuiltinMethods } from '../../baselines/index.ts';
 import { byExecutor, pluginPaths, startSlurmRuns } from '../executors/slurm/start.ts';
 import { defaultWorkDir } from '../executors/work-dir.ts';
 import { loadExperimentsOrThrow } from '../experiments/load.ts';
-import { type Plan, type PlannedRun, type PlanOptions, planRuns } from '../experiments/plan.ts';
+import {
+  experimentInfo,
+  type Plan,
+  type PlannedRun,
+  type PlanOptions,
+  planRuns,
+} from '../experiments/plan.ts';
 import type { Problem } from '../experiments/problems.ts';
 import type { ExecutorName } from '../experiments/schema.ts';
 import { loadPlugins } from '../methods/plugins.ts';
@@ -124,14 +130,7 @@ export async function runExperiments(options: SessionOptions): Promise<SessionRe
     if (reaped > 0) log(`note: ${reaped} run(s) left running by a process that is gone will resume`);
     // published rows are recorded with their experiment; they have no runs
     for (const experiment of plan.experiments) {
-      store.upsertExperiment({
-        name: experiment.name,
-        description: experiment.description,
-        method: experiment.method,
-        file: experiment.file,
-        published: experiment.published,
-        tags: experiment.tags,
-      });
+      store.upsertExperiment(experimentInfo(experiment));
     }
     if (options.dryRun) {
       result.planned = plan.runs.map((spec) => ({ spec, existing: store.findRunByKey(spec.key) }));

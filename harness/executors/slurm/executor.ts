@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { PlannedExperiment } from '../../experiments/plan.ts';
+import { experimentInfo, type PlannedExperiment } from '../../experiments/plan.ts';
 import type { Resources } from '../../experiments/schema.ts';
 import { getMethod } from '../../methods/registry.ts';
 import type { RunOutcome } from '../../runner/execute-run.ts';
@@ -16,6 +16,7 @@ import { describeOutcome } from '../../runner/runner.ts';
 import type { RunStore } from '../../tracking/store.ts';
 import type { RunRecord, RunSpec } from '../../tracking/types.ts';
 import { projectPath } from '../../util/paths.ts';
+import { pause } from '../../util/pause.ts';
 import { ingestRun } from '../ingest.ts';
 import { readJournal } from '../journal.ts';
 import type { WorkDir } from '../work-dir.ts';
@@ -121,14 +122,7 @@ export async function submitRuns(
       workDir.writeTicket({
         spec,
         plugins: options.plugins,
-        experiment: {
-          name: experiment.name,
-          description: experiment.description,
-          method: experiment.method,
-          file: experiment.file,
-          published: experiment.published,
-          tags: experiment.tags,
-        },
+        experiment: experimentInfo(experiment),
       });
     }
     const keys = toSubmit.map((spec) => spec.key);
@@ -280,7 +274,7 @@ export async function followRuns(specs: readonly RunSpec[], options: FollowOptio
       );
       await options.afterRun?.(run);
     }
-    if (pending.size > 0) await sleep(options.pollMs ?? 1000, options.signal);
+    if (pending.size > 0) await pause(options.pollMs ?? 1000, options.signal);
   }
   for (const key of pending) lines.get(key)!.line.close();
   return specs.filter((spec) => outcomes.has(spec.key)).map((spec) => outcomes.get(spec.key)!);
@@ -309,16 +303,4 @@ function showProgress(path: string, follow: FollowedLine): void {
     follow.done = event.done;
     if (event.status) follow.line.status(event.status);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
