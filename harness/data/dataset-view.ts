@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { DatasetBinding } from '../runner/types.ts';
+import type { DatasetBinding } from '../tracking/types.ts';
 import { InputError } from '../util/errors.ts';
 import { sha256 } from '../util/hash.ts';
 import type { Sentence } from './types.ts';

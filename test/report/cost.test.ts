@@ -2,7 +2,7 @@ import test from 'ava';
 import { costRow } from '../../harness/report/cost.ts';
 import { costView } from '../../harness/report/html/cost-view.ts';
 import type { ReportModel } from '../../harness/report/model-types.ts';
-import type { RunRecord } from '../../harness/runner/types.ts';
+import type { RunRecord } from '../../harness/tracking/types.ts';
 
 test("the cost section lists the LLM kit's usage metrics (tokens, requests, cache hits, cost, latency), not scores", (t) => {
   const runs = [

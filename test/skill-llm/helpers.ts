@@ -5,7 +5,7 @@ import { loadDataset } from '../../harness/data/datasets.ts';
 import { getMethod, registerMethod } from '../../harness/methods/registry.ts';
 import { executeRun } from '../../harness/runner/execute-run.ts';
 import { ProgressBoard } from '../../harness/runner/progress.ts';
-import type { RunSpec } from '../../harness/runner/types.ts';
+import type { RunSpec } from '../../harness/tracking/types.ts';
 import { RunStore } from '../../harness/tracking/store.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
-import type { RunSpec } from '../../harness/runner/types.ts';
+import type { RunSpec } from '../../harness/tracking/types.ts';
 import { LATEST_MIGRATION } from '../../harness/tracking/migrations.ts';
 import { RunStore } from '../../harness/tracking/store.ts';
 import { STORE_APPLICATION_ID } from '../../harness/tracking/store-file.ts';
