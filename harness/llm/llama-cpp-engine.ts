@@ -34,6 +34,9 @@ interface Loaded {
   chat: LlamaChat;
 }
 
+/** Grammars kept compiled: the prompting rows reuse one, Skill-LLM's `spans` builds one per sentence. */
+const GRAMMAR_CACHE_SIZE = 32;
+
 export class LlamaCppEngine implements LlmEngine {
   readonly kind = 'llama-cpp';
   private readonly modelPath: string;
@@ -41,6 +44,7 @@ export class LlamaCppEngine implements LlmEngine {
   private readonly modelName: string;
   private loaded?: Promise<Loaded>;
   private readonly one = new Semaphore(1);
+  /** compiled grammars by constraint, least recently used first, at most GRAMMAR_CACHE_SIZE */
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private facts: Record<string, string | number | boolean> = {};
 
@@ -156,7 +160,11 @@ export class LlamaCppEngine implements LlmEngine {
   private grammar(llama: Llama, constraint: OutputConstraint): Promise<LlamaGrammar> {
     const key = JSON.stringify(constraint);
     let grammar = this.grammars.get(key);
-    if (!grammar) {
+    if (grammar) {
+      // most recently used last, so the oldest is the one dropped below
+      this.grammars.delete(key);
+      this.grammars.set(key, grammar);
+    } else {
       grammar = (
         constraint.kind === 'json-schema'
           ? // the schema is the caller's; node-llama-cpp checks it supports it
@@ -172,6 +180,8 @@ export class LlamaCppEngine implements LlmEngine {
         });
       });
       this.grammars.set(key, grammar);
+      // one grammar per sentence (span-constrained decoding) would otherwise pile up for a whole split
+      if (this.grammars.size > GRAMMAR_CACHE_SIZE) this.grammars.delete(this.grammars.keys().next().value!);
     }
     return grammar;
   }
