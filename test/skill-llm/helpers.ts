@@ -5,8 +5,8 @@ import { loadDataset } from '../../harness/data/datasets.ts';
 import { getMethod, registerMethod } from '../../harness/methods/registry.ts';
 import { executeRun } from '../../harness/runner/execute-run.ts';
 import { ProgressBoard } from '../../harness/runner/progress.ts';
-import type { RunSpec } from '../../harness/tracking/types.ts';
 import { RunStore } from '../../harness/tracking/store.ts';
+import type { RunSpec } from '../../harness/tracking/types.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 if (!getMethod('skill-llm')) registerMethod(skillLlmMethod);

@@ -4,10 +4,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
-import type { RunSpec } from '../../harness/tracking/types.ts';
 import { LATEST_MIGRATION } from '../../harness/tracking/migrations.ts';
 import { RunStore } from '../../harness/tracking/store.ts';
 import { STORE_APPLICATION_ID } from '../../harness/tracking/store-file.ts';
+import type { RunSpec } from '../../harness/tracking/types.ts';
 import { projectPath } from '../../harness/util/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
